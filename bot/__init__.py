@@ -1,0 +1,1 @@
+"""pfp: the Platform for Partnerships bot of the Anti-Personnel Mine Ban Convention community."""

@@ -1,0 +1,47 @@
+"""The app factory: one Bolt App per call, built from settings; no import-time globals."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_bolt.listener.listener_completion_handler import CustomListenerCompletionHandler
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.clock import Clock, SystemClock
+from bot.middleware import AuditedRequestVerification, close_session, handle_error, session_and_person
+from bot.settings import Settings
+from bot.slack import make_web_client
+from storage.db import make_engine, make_session_factory
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    client: WebClient | None = None,
+) -> App:
+    import handlers
+
+    engine = engine or make_engine(settings.database_url)
+    clock = clock or SystemClock()
+    sessions = make_session_factory(engine)
+    app = App(
+        client=client or make_web_client(settings),
+        signing_secret=settings.slack_signing_secret or None,
+        # Ours audits what it refuses; it runs where Bolt's own check would, before authorization.
+        request_verification_enabled=False,
+        before_authorize=AuditedRequestVerification(settings.slack_signing_secret, sessions, clock)
+        if not settings.socket_mode
+        else None,
+        # Acknowledge within Slack's 3 seconds; the rest of the work goes on in Bolt's thread pool.
+        process_before_response=False,
+        raise_error_for_unhandled_request=True,
+    )
+    app.use(session_and_person(sessions, clock, settings))
+    app.error(handle_error)
+    app.listener_runner.listener_completion_handler = CustomListenerCompletionHandler(
+        logger=app.logger, func=close_session
+    )
+    handlers.register(app)
+    return app

@@ -1,0 +1,117 @@
+"""The `pfp` command: `pfp serve`, `pfp db upgrade`, `pfp states sync`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.settings import Settings, SettingsError
+
+EXIT_CONFIG = 2
+
+
+def _fail(message: str) -> int:
+    print(f"pfp: {message}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def _database_error(url: str, error: Exception) -> str:
+    reason = str(getattr(error, "orig", error)).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    shown = make_url(url).render_as_string(hide_password=True)
+    return (
+        f"cannot reach the database at {shown} ({reason[:160]}): check DATABASE_URL and that the database server "
+        "is running."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pfp", description="Platform for Partnerships Slack bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set)")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply the schema migrations")
+    states = commands.add_parser("states", help="States Parties reference data")
+    states.add_argument("action", choices=["sync"], help="sync: add and update States from the reference file")
+    states.add_argument("--file", type=Path, help="a CSV file in the format of storage/reference/states_parties.csv")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+
+    from bot.clock import SystemClock
+    from bot.startup import prepare_database
+    from storage.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    clock = SystemClock()
+    try:
+        if args.command == "db":
+            from storage.db import upgrade
+
+            upgrade(engine)
+            print("pfp: the database schema is up to date.")
+            return 0
+        prepare_database(engine, settings, clock)
+        if args.command == "states":
+            return _sync_states(engine, clock, args.file)
+    except (OperationalError, DBAPIError) as error:
+        return _fail(_database_error(settings.database_url, error))
+    return _serve(settings, engine, clock)
+
+
+def _sync_states(engine, clock, path: Path | None) -> int:
+    from storage.db import make_session_factory
+    from storage.states import REFERENCE_FILE, sync_reference
+
+    with make_session_factory(engine)() as session:
+        try:
+            added, updated = sync_reference(session, clock.now(), path or REFERENCE_FILE)
+        except (OSError, ValueError) as error:
+            return _fail(f"cannot read the States Parties file: {error}")
+        session.commit()
+    print(f"pfp: States Parties: {added} added, {updated} updated.")
+    return 0
+
+
+def _serve(settings: Settings, engine, clock) -> int:
+    from slack_bolt.error import BoltError
+
+    from bot.app import create_app
+
+    try:
+        app = create_app(settings, engine=engine, clock=clock)
+    except BoltError as error:
+        return _fail(
+            f"Slack did not accept the bot token ({error}): check SLACK_BOT_TOKEN and SLACK_API_URL, "
+            "and that the app is installed in the workspace."
+        )
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        logging.getLogger("pfp").info("connecting to Slack in Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token).start()
+        return 0
+
+    from bot.server import create_server, make_wsgi_app
+
+    server = create_server(make_wsgi_app(app, engine), host=settings.host, port=settings.port)
+    logging.getLogger("pfp").info("serving Slack requests on http://%s:%s/slack/events", settings.host, settings.port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The one translation layer: gettext catalogs kept with Babel, CLDR names and dates from Babel.
+
+Catalogs live as `.po` source under `bot/locale/`; they are compiled in memory when first used, so a
+fresh clone needs no build step and no compiled `.mo` file is ever out of date.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from bot.text import Mrkdwn, SlackUser, StateCode, escape, mention
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LANGUAGE = "en"
+# Languages with a catalog. Country names and dates also work in the other UN languages (ar, ru, zh).
+LANGUAGES = ("en", "fr", "es")
+UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+
+
+def language_of(slack_locale: str | None) -> str:
+    """Slack's `fr-FR` -> `fr`; anything we have no words for -> English."""
+    if not slack_locale:
+        return DEFAULT_LANGUAGE
+    language = slack_locale.replace("_", "-").split("-")[0].lower()
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def _catalog(language: str) -> gettext.NullTranslations:
+    po_file = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language == DEFAULT_LANGUAGE or not po_file.exists():
+        return gettext.NullTranslations()
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@cache
+def _templates(language: str) -> Environment:
+    # One environment per language: installing translations is global to an environment.
+    environment = Environment(
+        loader=PackageLoader("bot", "templates"),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # noqa: S701 -- output is mrkdwn, escaped by `finalize`, not HTML
+        finalize=lambda value: escape(value) if isinstance(value, str) else value,  # mrkdwn-safe output
+    )
+    environment.install_gettext_translations(_catalog(language), newstyle=True)  # type: ignore[attr-defined]
+    return environment
+
+
+class Translator:
+    """Everything a person reads, in their language."""
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+        self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        self._translations = _catalog(self.language)
+
+    def _(self, message: str, **params: Any) -> str:
+        """Plain text (for plain_text fields): parameters are shown in the reader's language."""
+        translated = self._translations.gettext(message)
+        return translated.format(**{k: self.show(v) for k, v in params.items()}) if params else translated
+
+    def mrkdwn(self, message: str, **params: Any) -> Mrkdwn:
+        """mrkdwn text: each parameter is escaped unless the bot built it (`Mrkdwn`)."""
+        translated = self._translations.gettext(message)
+        return Mrkdwn(translated.format(**{k: escape(self.show(v)) for k, v in params.items()}))
+
+    def show(self, value: Any) -> str:
+        """A value as the reader should see it: dates and countries localised, users mentioned."""
+        if isinstance(value, datetime):
+            return self.datetime(value)
+        if isinstance(value, date):
+            return self.date(value)
+        if isinstance(value, StateCode):
+            return self.country(value)
+        if isinstance(value, SlackUser):
+            return mention(value)
+        return value if isinstance(value, str) else str(value)
+
+    def render(self, template: str, **values: Any) -> Mrkdwn:
+        return Mrkdwn(_templates(self.language).get_template(template).render(tr=self, **values).strip())
+
+    def country(self, code: str) -> str:
+        return country_name(code, self.language)
+
+    def date(self, day: date) -> str:
+        return format_date(day, format="long", locale=self.language)
+
+    def datetime(self, moment: datetime) -> str:
+        return format_datetime(moment, format="d MMMM y, HH:mm 'UTC'", tzinfo=None, locale=self.language)
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def country_name(code: str, language: str) -> str:
+    """A territory name in any of the six UN languages (or another CLDR language)."""
+    return _locale(language).territories.get(code.upper(), code.upper())

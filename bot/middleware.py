@@ -1,0 +1,156 @@
+"""Wiring shared by every listener: the database session, the acting person, their language,
+request verification that audits forgeries, and the one error handler."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.middleware.request_verification import RequestVerification
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.blocks import message
+from bot.clock import Clock
+from bot.errors import N_, PfpError
+from bot.i18n import Translator
+from bot.people import meet
+from bot.settings import Settings
+from bot.slack import send_direct_message, slack_locale
+from storage import audit
+
+log = logging.getLogger(__name__)
+
+APOLOGY = N_(
+    "Sorry, something went wrong on our side and nothing was saved. Please try again in a few minutes; "
+    "if it keeps happening, tell the ISU."
+)
+
+
+class AuditedRequestVerification(RequestVerification):
+    """Bolt's signature check (401 on a bad signature or a timestamp over 5 minutes old), plus an
+    audit entry for each refused request, so forgery attempts leave a trace."""
+
+    def __init__(self, signing_secret: str, sessions: sessionmaker[Session], clock: Clock) -> None:
+        super().__init__(signing_secret)
+        self._sessions = sessions
+        self._clock = clock
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        passed = False
+
+        def tracking_next() -> BoltResponse:
+            nonlocal passed
+            passed = True
+            return next()
+
+        result = super().process(req=req, resp=resp, next=tracking_next)
+        if not passed:
+            self._audit(req)
+        return result
+
+    def _audit(self, req: BoltRequest) -> None:
+        claimed = (req.context.user_id or "")[:32] or None
+        timestamp = req.headers.get("x-slack-request-timestamp", [""])[0]
+        try:
+            with self._sessions() as session:
+                audit.record(
+                    session, at=self._clock.now(), actor=claimed, action="request.rejected",
+                    subject="slack:signature", detail=f"bad signature or stale timestamp ({timestamp[:20]!r})",
+                )
+                session.commit()
+        except Exception:  # the refusal stands even when it cannot be written down
+            log.exception("could not audit a rejected request")
+
+
+def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> Callable[..., None]:
+    """Global middleware: opens the request's session and finds (or meets) the acting person."""
+
+    def middleware(context: BoltContext, client: WebClient, next: Callable[[], None]) -> None:
+        context["settings"] = settings
+        context["clock"] = clock
+        context["tr"] = Translator()
+        session = sessions()
+        context["db"] = session
+        person = None
+        if context.user_id:
+            person = meet(
+                session, context.user_id, now=clock.now(), fetch_locale=lambda: slack_locale(client, context.user_id)
+            )
+            context["tr"] = Translator(person.locale)
+        context["person"] = person
+        next()
+
+    return middleware
+
+
+def close_session(request: BoltRequest) -> None:
+    """Listener completion: the session ends with the listener, whatever happened in it."""
+    session = request.context.get("db")
+    if session is not None:
+        session.close()
+
+
+def handle_error(
+    error: Exception,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    response: BoltResponse | None,
+    logger: logging.Logger,
+) -> None:
+    """The one error handler: a domain error becomes an ephemeral message saying what to do next;
+    anything else is logged and the person gets an apology. Nothing partial is kept."""
+    session = context.get("db")
+    if session is not None:
+        try:
+            session.rollback()
+            session.close()
+        except Exception:  # the database may be the thing that failed
+            logger.warning("could not close the session after an error", exc_info=True)
+    if isinstance(error, BoltUnhandledRequestError):
+        logger.info("no listener for this request: %s", body.get("type") or body.get("command"))
+        if response is not None:
+            response.status = 404
+        return
+    tr: Translator = context.get("tr") or Translator()
+    if isinstance(error, PfpError):
+        text = tr.mrkdwn(error.message, **error.params)
+    else:
+        logger.exception("unexpected error while handling a Slack request", exc_info=error)
+        text = tr.mrkdwn(APOLOGY)
+    _tell(text, body, context, client, response, logger)
+
+
+def _tell(
+    text: str,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    response: BoltResponse | None,
+    logger: logging.Logger,
+) -> None:
+    """Delivers an error message by the fastest channel this kind of request allows."""
+    if response is not None:  # not acknowledged yet: answer in the HTTP response itself
+        response.status = 200
+        response.headers["content-type"] = ["application/json;charset=utf-8"]
+        if body.get("command"):
+            response.body = json.dumps({"response_type": "ephemeral", **message(text)})
+            return
+        if body.get("type") == "view_submission":
+            inputs = [b["block_id"] for b in body["view"].get("blocks", []) if b.get("type") == "input"]
+            if inputs:
+                response.body = json.dumps({"response_action": "errors", "errors": {inputs[0]: text[:150]}})
+                return
+        response.body = ""
+    try:
+        if context.respond is not None:  # slash commands and message buttons carry a response_url
+            context.respond(response_type="ephemeral", replace_original=False, **message(text))
+        elif context.user_id:
+            send_direct_message(client, context.user_id, text, message(text)["blocks"])
+    except Exception:
+        logger.exception("could not tell the person about an error")

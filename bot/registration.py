@@ -1,0 +1,183 @@
+"""Registration: a person asks to be recorded as a delegate (and maybe the focal point) of a State
+Party; ISU staff approve or decline. Only an approval changes who represents a State."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound
+from bot.people import is_isu, snapshot
+from bot.text import SlackUser, StateCode
+from storage import audit
+from storage.models import Person, RegistrationRequest, RequestStatus, StateParty
+from storage.people import focal_point_of, get_request, pending_request_of
+from storage.states import get_state, list_parties_on
+
+# Block IDs of the registration modal, named once so the form and its errors agree.
+STATE_BLOCK = "state"
+FOCAL_POINT_BLOCK = "focal_point"
+POSITION_BLOCK = "position"
+POSITION_MAX = 200
+
+
+@dataclass(frozen=True)
+class RegistrationForm:
+    state_code: str
+    wants_focal_point: bool
+    position: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    request: RegistrationRequest
+    approved: bool
+    replaced_focal_point: Person | None
+
+
+def pending_request(session: Session, person: Person) -> RegistrationRequest | None:
+    return pending_request_of(session, person.id)
+
+
+def eligible_states(session: Session, today: date) -> list[StateParty]:
+    """The States one can register for today: States Parties now, not those withdrawn or not yet in force."""
+    return list_parties_on(session, today)
+
+
+def check_can_register(session: Session, person: Person) -> None:
+    """Refuses a second registration before the person fills in the form."""
+    pending = pending_request_of(session, person.id)
+    if pending is not None:
+        raise Conflict(
+            N_("You already asked to register on {date}; ISU staff will answer soon. You will get a direct message."),
+            date=pending.requested_at,
+        )
+    if person.state_code is not None and person.is_focal_point:
+        raise Conflict(
+            N_("You are already registered as the focal point of {state}. To change this, write to ISU staff."),
+            state=StateCode(person.state_code),
+        )
+
+
+def validate(session: Session, person: Person, values: dict[str, str | None], *, today: date) -> RegistrationForm:
+    """Checks the modal's values; every problem is reported at once, on its own field."""
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    code = (values.get(STATE_BLOCK) or "").strip().upper()
+    state = get_state(session, code) if code else None
+    if not code:
+        errors[STATE_BLOCK] = (N_("Choose the State you represent."), {})
+    elif state is None:
+        errors[STATE_BLOCK] = (N_("We do not know the State '{code}'. Choose a State from the list."), {"code": code})
+    elif state.withdrawal_effective is not None and state.withdrawal_effective <= today:
+        errors[STATE_BLOCK] = (
+            N_("{state} withdrew from the Convention on {date} and is no longer a State Party."),
+            {"state": StateCode(code), "date": state.withdrawal_effective},
+        )
+    elif not state.is_party_on(today):
+        errors[STATE_BLOCK] = (
+            N_("{state} is not yet a State Party: the Convention enters into force for it on {date}."),
+            {"state": StateCode(code), "date": state.entry_into_force},
+        )
+    focal = values.get(FOCAL_POINT_BLOCK)
+    if focal not in ("yes", "no"):
+        errors[FOCAL_POINT_BLOCK] = (N_("Say whether you are your State's focal point."), {})
+    position = (values.get(POSITION_BLOCK) or "").strip() or None
+    if position is not None and len(position) > POSITION_MAX:
+        errors[POSITION_BLOCK] = (
+            N_("Please shorten this to {limit} characters (it has {length})."),
+            {"limit": POSITION_MAX, "length": len(position)},
+        )
+    if not errors and person.state_code == code and (focal == "no" or person.is_focal_point):
+        errors[STATE_BLOCK] = (N_("You are already registered as a delegate of {state}."), {"state": StateCode(code)})
+    if errors:
+        raise FieldErrors(errors)
+    return RegistrationForm(state_code=code, wants_focal_point=focal == "yes", position=position)
+
+
+def submit(session: Session, person: Person, form: RegistrationForm, *, now: datetime) -> RegistrationRequest:
+    check_can_register(session, person)
+    request = RegistrationRequest(
+        person_id=person.id,
+        state_code=form.state_code,
+        wants_focal_point=form.wants_focal_point,
+        position=form.position,
+        status=RequestStatus.PENDING,
+        requested_at=now,
+    )
+    session.add(request)
+    session.flush()
+    audit.record(
+        session, at=now, actor=person.slack_user_id, action="registration.requested",
+        subject=f"registration:{request.id}",
+        after={"state": form.state_code, "focal_point": form.wants_focal_point, "position": form.position},
+    )
+    session.commit()
+    return request
+
+
+def record_review_message(session: Session, request: RegistrationRequest, *, channel: str, ts: str) -> None:
+    request.review_channel = channel
+    request.review_ts = ts
+    session.commit()
+
+
+def decide(session: Session, *, request_id: int, actor: Person, approve: bool, now: datetime) -> Decision:
+    """ISU staff approve or decline a request; anybody else is refused and the attempt audited."""
+    subject = f"registration:{request_id}"
+    if not is_isu(actor):
+        audit.record(
+            session, at=now, actor=actor.slack_user_id, action="registration.decision_refused", subject=subject,
+            detail="approve" if approve else "decline",
+        )
+        session.commit()
+        raise NotAuthorised(N_("Only ISU staff can approve or decline registrations. Nothing was changed."))
+    request = get_request(session, request_id, for_update=True)
+    if request is None:
+        raise NotFound(N_("This registration request no longer exists."))
+    if request.status != RequestStatus.PENDING:
+        message = (
+            N_("This request was already approved by {who} on {date}.")
+            if request.status == RequestStatus.APPROVED
+            else N_("This request was already declined by {who} on {date}.")
+        )
+        raise Conflict(message, who=SlackUser(request.decided_by), date=request.decided_at)
+
+    person = request.person
+    before = snapshot(person)
+    replaced: Person | None = None
+    if approve:
+        if person.state_code != request.state_code:
+            person.is_focal_point = False
+        if request.wants_focal_point:
+            replaced = focal_point_of(session, request.state_code)
+            if replaced is not None and replaced.id != person.id:
+                replaced_before = snapshot(replaced)
+                replaced.is_focal_point = False
+                session.flush()  # one focal point per State, enforced by a unique index
+                audit.record(
+                    session, at=now, actor=actor.slack_user_id, action="role.changed",
+                    subject=f"person:{replaced.slack_user_id}", before=replaced_before, after=snapshot(replaced),
+                    detail=f"focal point replaced through registration:{request.id}",
+                )
+            else:
+                replaced = None
+            person.is_focal_point = True
+        person.state_code = request.state_code
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    request.decided_at = now
+    request.decided_by = actor.slack_user_id
+    audit.record(
+        session, at=now, actor=actor.slack_user_id,
+        action="registration.approved" if approve else "registration.declined",
+        subject=subject, before=before, after=snapshot(person),
+    )
+    if approve and before != snapshot(person):
+        audit.record(
+            session, at=now, actor=actor.slack_user_id, action="role.changed",
+            subject=f"person:{person.slack_user_id}", before=before, after=snapshot(person),
+            detail=f"registration:{request.id}",
+        )
+    session.commit()
+    return Decision(request=request, approved=approve, replaced_focal_point=replaced)

@@ -1,0 +1,53 @@
+"""HTTP mode: one WSGI application with Slack's endpoint and a health check, served by waitress."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
+
+from storage.db import ping
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def make_wsgi_app(app: App, engine: Engine) -> WSGIApp:
+    slack = SlackRequestHandler(app)
+
+    def healthz(start_response: Callable) -> list[bytes]:
+        try:
+            ping(engine)
+        except Exception as error:  # any failure means "not healthy"; the reason goes to the log
+            log.warning("health check: database does not answer: %s", error.__class__.__name__)
+            return _json(start_response, "503 Service Unavailable", {"ok": False, "database": "unreachable"})
+        return _json(start_response, "200 OK", {"ok": True, "database": "ok"})
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == EVENTS_PATH and method == "POST":
+            return slack(environ, start_response)
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            return healthz(start_response)
+        return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
+
+    return application
+
+
+def _json(start_response: Callable, status: str, body: dict) -> list[bytes]:
+    payload = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+def create_server(wsgi: WSGIApp, *, host: str, port: int, threads: int = 8):
+    """A waitress server, not yet running; port 0 picks a free port (see `.effective_port`)."""
+    from waitress.server import create_server as waitress_server
+
+    return waitress_server(wsgi, host=host, port=port, threads=threads, ident="pfp")

@@ -1,0 +1,15 @@
+"""Bolt listeners, one module per capability; each exposes `register(app, pfp)`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import admin, coming_soon, help, home, registration
+from handlers.commands import Subcommands
+
+
+def register(app: App) -> None:
+    pfp = Subcommands()
+    for module in (help, registration, admin, home, coming_soon):
+        module.register(app, pfp)
+    app.command("/pfp")(pfp)

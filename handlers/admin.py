@@ -1,0 +1,53 @@
+"""`/pfp admin grant|revoke @person isu|committee`: ISU staff manage roles."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks import message
+from bot.errors import N_, PfpError
+from bot.people import change_role, meet
+from bot.slack import slack_locale
+from bot.text import SlackUser
+from handlers.commands import Subcommands
+from storage.models import Role
+
+# Slack escapes a mention typed in a slash command as <@U123|name> (manifest: should_escape).
+_ARGS = re.compile(r"^(grant|revoke)\s+<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s+(\w+)$", re.IGNORECASE)
+USAGE = N_("Type `/pfp admin grant @person isu` or `/pfp admin revoke @person committee`.")
+ROLE_NAMES = {Role.ISU: N_("ISU staff"), Role.COMMITTEE: N_("committee member")}
+
+
+def register(app: App, pfp: Subcommands) -> None:
+    pfp.add("admin")(admin)
+
+
+def admin(ack: Ack, args: str, context: BoltContext, client: WebClient, **_: object) -> None:
+    match = _ARGS.match(args)
+    if match is None:
+        raise PfpError(USAGE)
+    verb, target_id, role_name = match.group(1).lower(), match.group(2), match.group(3).lower()
+    try:
+        role = Role(role_name)
+    except ValueError:
+        raise PfpError(USAGE) from None
+    session, tr, now = context["db"], context["tr"], context["clock"].now()
+    target = meet(session, target_id, now=now, fetch_locale=lambda: slack_locale(client, target_id))
+    changed = change_role(session, actor=context["person"], target=target, role=role, grant=verb == "grant", now=now)
+    role_label = tr._(ROLE_NAMES[role])
+    if verb == "grant":
+        text = (
+            tr.mrkdwn("{who} is now {role}.", who=SlackUser(target_id), role=role_label)
+            if changed
+            else tr.mrkdwn("{who} was already {role}; nothing changed.", who=SlackUser(target_id), role=role_label)
+        )
+    else:
+        text = (
+            tr.mrkdwn("{who} is no longer {role}.", who=SlackUser(target_id), role=role_label)
+            if changed
+            else tr.mrkdwn("{who} was not {role}; nothing changed.", who=SlackUser(target_id), role=role_label)
+        )
+    ack(**message(text))

@@ -1,0 +1,20 @@
+"""`/need`, `/offer` and `/meeting` answer politely until their features land."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.blocks import message
+from handlers.commands import Subcommands
+
+
+def register(app: App, pfp: Subcommands) -> None:
+    for command in ("/need", "/offer", "/meeting"):
+        app.command(command)(coming_soon)
+
+
+def coming_soon(ack: Ack, command: dict, context: BoltContext) -> None:
+    ack(**message(context["tr"].mrkdwn(
+        "`{command}` is coming soon. Meanwhile, type `/pfp register` so you are ready to use it.",
+        command=command["command"],
+    )))

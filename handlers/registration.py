@@ -1,0 +1,102 @@
+"""`/pfp register`, the registration modal, and the ISU's Approve and Decline buttons."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import registration
+from bot.blocks import (
+    APPROVE_ACTION,
+    DECLINE_ACTION,
+    REGISTER_ACTION,
+    REGISTRATION_CALLBACK,
+    decided_blocks,
+    decision_message,
+    message,
+    registration_form_values,
+    registration_modal,
+    replaced_focal_point_message,
+    review_blocks,
+    submitted_view,
+    to_dicts,
+)
+from bot.errors import N_, FieldErrors, NotFound
+from bot.i18n import Translator
+from bot.slack import send_direct_message
+from handlers.commands import Subcommands
+
+
+def register(app: App, pfp: Subcommands) -> None:
+    pfp.add("register")(register_command)
+    app.action(REGISTER_ACTION)(register_button)
+    app.view(REGISTRATION_CALLBACK)(submit_registration)
+    app.action(APPROVE_ACTION)(decide)
+    app.action(DECLINE_ACTION)(decide)
+
+
+def _open_form(context: BoltContext, client: WebClient, trigger_id: str) -> None:
+    session, person = context["db"], context["person"]
+    registration.check_can_register(session, person)
+    states = registration.eligible_states(session, context["clock"].now().date())
+    client.views_open(trigger_id=trigger_id, view=registration_modal(context["tr"], states))
+
+
+def register_command(ack: Ack, command: dict, context: BoltContext, client: WebClient, **_: object) -> None:
+    registration.check_can_register(context["db"], context["person"])
+    ack()
+    _open_form(context, client, command["trigger_id"])
+
+
+def register_button(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+    ack()
+    _open_form(context, client, body["trigger_id"])
+
+
+def submit_registration(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
+    session, person, tr = context["db"], context["person"], context["tr"]
+    now = context["clock"].now()
+    try:
+        form = registration.validate(session, person, registration_form_values(view), today=now.date())
+    except FieldErrors as invalid:
+        errors = {block: tr._(text, **params) for block, (text, params) in invalid.errors.items()}
+        ack(response_action="errors", errors=errors)
+        return
+    request = registration.submit(session, person, form, now=now)
+    ack(response_action="update", view=submitted_view(tr, request))
+    isu = Translator()  # the ISU channel is read by many: the Convention's working language
+    posted = client.chat_postMessage(
+        channel=context["settings"].isu_channel,
+        text=isu._("New registration request"),
+        blocks=to_dicts(review_blocks(isu, request)),
+    )
+    registration.record_review_message(session, request, channel=posted["channel"], ts=posted["ts"])
+
+
+def decide(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    ack()
+    try:
+        request_id = int(json.loads(action.get("value") or "{}")["request"])
+    except (ValueError, KeyError, TypeError):
+        raise NotFound(N_("This registration request no longer exists.")) from None
+    decision = registration.decide(
+        context["db"], request_id=request_id, actor=context["person"],
+        approve=action["action_id"] == APPROVE_ACTION, now=context["clock"].now(),
+    )
+    request = decision.request
+    isu = Translator()
+    client.chat_update(
+        channel=request.review_channel or body["channel"]["id"],
+        ts=request.review_ts or body["message"]["ts"],
+        text=isu._("Registration request decided"),
+        blocks=to_dicts(decided_blocks(isu, request)),
+    )
+    delegate = request.person
+    text = decision_message(Translator(delegate.locale), request)
+    send_direct_message(client, delegate.slack_user_id, text, message(text)["blocks"])
+    if decision.replaced_focal_point is not None:
+        previous = decision.replaced_focal_point
+        text = replaced_focal_point_message(Translator(previous.locale), request)
+        send_direct_message(client, previous.slack_user_id, text, message(text)["blocks"])

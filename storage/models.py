@@ -1,0 +1,140 @@
+"""The tables, as typed SQLAlchemy 2 models. Migrations in `storage/migrations` create them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _enum(enum_class: type[enum.Enum]) -> Enum:
+    """A portable enum column (a short string, no native type) that stores values like 'isu'."""
+    return Enum(enum_class, native_enum=False, length=16, values_callable=_values)
+
+
+def _values(enum_class: type[enum.Enum]) -> list[str]:
+    """Store enum values ('isu'), not member names ('ISU'): the database reads like the domain."""
+    return [member.value for member in enum_class]
+
+
+class Role(enum.StrEnum):
+    """Roles granted by ISU staff; being a delegate or a focal point comes from registration."""
+
+    ISU = "isu"
+    COMMITTEE = "committee"
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class StateParty(Base):
+    """A State that is or was party to the Convention; reference data, editable by ISU staff."""
+
+    __tablename__ = "state_parties"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)  # ISO 3166-1 alpha-2
+    entry_into_force: Mapped[date] = mapped_column(Date)
+    withdrawal_effective: Mapped[date | None] = mapped_column(Date)
+    article4: Mapped[bool] = mapped_column(Boolean, default=False)
+    article5_deadline: Mapped[date | None] = mapped_column(Date)
+    victim_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def is_party_on(self, day: date) -> bool:
+        if day < self.entry_into_force:
+            return False
+        return self.withdrawal_effective is None or day < self.withdrawal_effective
+
+
+class Person(Base):
+    """Someone in the Slack workspace the bot has met; a delegate once ISU approves a registration."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        # One focal point per State: a new one replaces the old one in the same transaction.
+        Index(
+            "uq_people_focal_point_per_state",
+            "state_code",
+            unique=True,
+            sqlite_where=text("is_focal_point"),
+            postgresql_where=text("is_focal_point"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), unique=True)
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    state_code: Mapped[str | None] = mapped_column(ForeignKey("state_parties.code"))
+    is_focal_point: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[PersonRole]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin",
+        foreign_keys="PersonRole.person_id",
+    )
+
+    def has_role(self, role: Role) -> bool:
+        return any(r.role == role for r in self.roles)
+
+
+class PersonRole(Base):
+    __tablename__ = "person_roles"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(_enum(Role), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    granted_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID, or None at bootstrap
+
+    person: Mapped[Person] = relationship(back_populates="roles", foreign_keys=[person_id])
+
+
+class RegistrationRequest(Base):
+    """A person's request to be recorded as a delegate (and maybe focal point) of a State Party."""
+
+    __tablename__ = "registration_requests"
+    __table_args__ = (Index("ix_registration_requests_person_status", "person_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    state_code: Mapped[str] = mapped_column(ForeignKey("state_parties.code"))
+    wants_focal_point: Mapped[bool] = mapped_column(Boolean)
+    position: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[RequestStatus] = mapped_column(
+        _enum(RequestStatus), default=RequestStatus.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    # Where the ISU review message was posted, so it can be updated in place.
+    review_channel: Mapped[str | None] = mapped_column(String(32))
+    review_ts: Mapped[str | None] = mapped_column(String(32))
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """Who did what, when, with the state before and after; also refused and forged attempts."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str | None] = mapped_column(String(32))  # Slack user ID as claimed by the request
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(128))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    detail: Mapped[str | None] = mapped_column(Text)

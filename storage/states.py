@@ -1,0 +1,85 @@
+"""States Parties: queries and the reference data file they are loaded from."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import StateParty
+
+REFERENCE_FILE = Path(__file__).parent / "reference" / "states_parties.csv"
+
+
+def get_state(session: Session, code: str) -> StateParty | None:
+    return session.get(StateParty, code.upper())
+
+
+def list_parties_on(session: Session, day: date) -> list[StateParty]:
+    """The States that are party on `day`: in force, and not withdrawn yet."""
+    query = select(StateParty).where(
+        StateParty.entry_into_force <= day,
+        (StateParty.withdrawal_effective.is_(None)) | (StateParty.withdrawal_effective > day),
+    )
+    return list(session.scalars(query))
+
+
+def _parse_row(row: dict[str, str], line: int) -> dict[str, object]:
+    def day(name: str) -> date | None:
+        value = (row.get(name) or "").strip()
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            raise ValueError(f"line {line}: {name} must be a date like 1999-03-01, not {value!r}") from None
+
+    def flag(name: str) -> bool:
+        value = (row.get(name) or "").strip().lower()
+        if value not in ("", "yes", "no"):
+            raise ValueError(f"line {line}: {name} must be 'yes', 'no' or empty, not {value!r}")
+        return value == "yes"
+
+    code = (row.get("iso2") or "").strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise ValueError(f"line {line}: iso2 must be a two-letter ISO 3166 code, not {code!r}")
+    entry = day("entry_into_force")
+    if entry is None:
+        raise ValueError(f"line {line}: entry_into_force is required")
+    return {
+        "code": code,
+        "entry_into_force": entry,
+        "withdrawal_effective": day("withdrawal_effective"),
+        "article4": flag("article4"),
+        "article5_deadline": day("article5_deadline"),
+        "victim_assistance": flag("victim_assistance"),
+    }
+
+
+def read_reference(path: Path = REFERENCE_FILE) -> list[dict[str, object]]:
+    """Parses the whole file first, so a bad line changes nothing."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [_parse_row(row, line) for line, row in enumerate(csv.DictReader(handle), start=2)]
+
+
+def sync_reference(session: Session, now: datetime, path: Path = REFERENCE_FILE) -> tuple[int, int]:
+    """Inserts new States and updates changed ones from the file; returns (added, updated)."""
+    added = updated = 0
+    for values in read_reference(path):
+        state = session.get(StateParty, values["code"])
+        if state is None:
+            session.add(StateParty(**values, updated_at=now))
+            added += 1
+            continue
+        changed = {k: v for k, v in values.items() if getattr(state, k) != v}
+        if changed:
+            for key, value in changed.items():
+                setattr(state, key, value)
+            state.updated_at = now
+            updated += 1
+    return added, updated
+
+
+def count_states(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(StateParty)) or 0

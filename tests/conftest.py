@@ -1,0 +1,137 @@
+"""Fixtures shared by every test: a database on each backend, a movable clock, the loopback fake of
+Slack, and the real bot served over HTTP on a free port.
+
+Storage tests run on SQLite always, and on PostgreSQL when PFP_TEST_DATABASE_URL is set; each test gets
+a fresh SQLite file or a fresh PostgreSQL schema, dropped afterwards, so no run depends on another.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.server import create_server, make_wsgi_app
+from bot.settings import Settings
+from bot.startup import prepare_database
+from storage.db import make_engine, make_session_factory
+from tests.slack_fake import FakeSlack, SlackSigner
+
+POSTGRES_URL = os.environ.get("PFP_TEST_DATABASE_URL")
+REQUIRE_POSTGRES = os.environ.get("PFP_TEST_REQUIRE_POSTGRES") == "1"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+ISU_CHANNEL = "C0ISU"
+ADMIN = "UADMIN1"
+
+
+@dataclass
+class MovableClock:
+    """The injected clock: tests move it; nothing sleeps."""
+
+    current: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'pfp.sqlite3'}"
+        return
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("PostgreSQL answers but PFP_TEST_DATABASE_URL is not set")
+        pytest.skip("PostgreSQL leg: set PFP_TEST_DATABASE_URL to run it")
+    schema = f"pfp_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(token="xoxb-test-token") as fake:
+        fake.set_user(ADMIN, name="isu.admin", locale="en-GB")
+        yield fake
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+    return Settings(
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        isu_channel=ISU_CHANNEL,
+        slack_api_url=fake_slack.base_url,
+        database_url=database_url,
+        admins=(ADMIN,),
+    )
+
+
+@pytest.fixture
+def database(engine: Engine, settings: Settings, clock: MovableClock) -> sessionmaker[Session]:
+    """A migrated database with the reference data and the PFP_ADMINS staff, as `pfp serve` leaves it."""
+    prepare_database(engine, settings, clock)
+    return make_session_factory(engine)
+
+
+@dataclass
+class RunningBot:
+    url: str
+    slack: SlackSigner
+    fake: FakeSlack
+    sessions: sessionmaker[Session]
+    clock: MovableClock
+    engine: Engine
+
+    def session(self) -> Session:
+        return self.sessions()
+
+
+@pytest.fixture
+def bot(
+    settings: Settings, engine: Engine, database: sessionmaker[Session], clock: MovableClock, fake_slack: FakeSlack
+) -> Iterator[RunningBot]:
+    """The real app behind the real WSGI server (waitress) on a free loopback port."""
+    app = create_app(settings, engine=engine, clock=clock)
+    server = create_server(make_wsgi_app(app, engine), host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake_slack.new_response_url)
+    try:
+        yield RunningBot(url, signer, fake_slack, database, clock, engine)
+    finally:
+        server.close()
+        thread.join(timeout=5)

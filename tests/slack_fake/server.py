@@ -1,0 +1,598 @@
+"""A loopback fake of the Slack Web API for end-to-end tests and the local sandbox.
+
+Why a real HTTP server rather than mocking slack_sdk: the bot must be exercised
+through the very code paths it uses in production (slack_sdk's urllib client,
+its retry handlers, bolt's ``respond``), so the fake speaks HTTP on 127.0.0.1
+and only the base URL differs. Modelled on slackapi/bolt-python's
+tests/mock_web_api_server, but with recording, ``wait_for`` and fault injection.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import hashlib
+import itertools
+import json
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = ["Call", "FakeSlack"]
+
+# Keys whose form-encoded values are JSON documents in the Slack API.
+_JSON_FIELDS = ("blocks", "view", "attachments")
+_TS_BASE_MICROS = 1_700_000_000 * 1_000_000
+_BOT_ID = "B0BOT"
+_RESPONSE_PREFIX = "/response/"
+
+Responder = dict | Callable[["Call"], dict]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received.
+
+    ``method`` is the API method ("chat.postMessage"), "response_url" for
+    response_url posts, or the raw path for anything else. ``headers`` keys are
+    lower-cased so tests do not depend on how a client capitalises them.
+    """
+
+    method: str
+    body: dict
+    headers: dict
+    path: str
+
+
+@dataclass
+class _Fault:
+    """A pending injected fault; ``times`` counts down per matching request."""
+
+    kind: str  # "fail" | "delay" | "disconnect"
+    method: str
+    times: int
+    status: int = 429
+    retry_after: float | None = None
+    error: str = "ratelimited"
+    seconds: float = 0.0
+
+    def matches(self, method: str) -> bool:
+        return self.method == "*" or self.method == method
+
+
+@dataclass
+class _Reply:
+    """What the handler should send back (or ``disconnect`` to send nothing)."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json; charset=utf-8"
+    headers: dict = field(default_factory=dict)
+    disconnect: bool = False
+
+
+def _json_reply(payload: dict, status: int = 200, headers: dict | None = None) -> _Reply:
+    return _Reply(status=status, body=json.dumps(payload).encode("utf-8"), headers=headers or {})
+
+
+def _truthy(value: Any) -> bool:
+    """slack_sdk sends booleans as "1"/"0" in forms and true/false in JSON."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes")
+    return bool(value)
+
+
+def _decode_json_fields(body: dict) -> dict:
+    """Turn JSON-string blocks/view/attachments into objects so tests can assert on them."""
+    for key in _JSON_FIELDS:
+        value = body.get(key)
+        if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
+            try:
+                body[key] = json.loads(value)
+            except ValueError:
+                pass  # keep what was sent; the test will see the malformed string
+    return body
+
+
+def _parse_multipart(content_type: str, raw: bytes) -> dict:
+    """slack_sdk switches to multipart when files are attached; keep fields, files as bytes."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw
+    )
+    body: dict = {}
+    if not message.is_multipart():
+        return {"_raw": raw.decode("utf-8", "replace")}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name is None:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            body[name] = payload
+        else:
+            body[name] = payload.decode("utf-8", "replace")
+    return body
+
+
+def _parse_body(content_type: str, raw: bytes, query: str) -> dict:
+    """Parse JSON, urlencoded or multipart bodies into a dict (query string merged in)."""
+    body: dict = dict(parse_qsl(query, keep_blank_values=True))
+    ctype = content_type.split(";", 1)[0].strip().lower()
+    if raw:
+        if ctype == "application/json":
+            try:
+                parsed = json.loads(raw.decode("utf-8"))
+            except ValueError:
+                parsed = {"_raw": raw.decode("utf-8", "replace")}
+            body.update(parsed if isinstance(parsed, dict) else {"_json": parsed})
+        elif ctype == "multipart/form-data":
+            body.update(_parse_multipart(content_type, raw))
+        elif ctype == "application/x-www-form-urlencoded" or not ctype:
+            body.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        else:
+            body["_raw"] = raw.decode("utf-8", "replace")
+    return _decode_json_fields(body)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Thin HTTP adapter: all logic lives in FakeSlack._handle so it is easy to read."""
+
+    server: _Server
+    server_version = "FakeSlack/1.0"
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length > 0 else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        reply = self.server.fake._handle(self.path, headers, raw)
+        if reply.disconnect:
+            # Send nothing; the client sees the socket close (RemoteDisconnected).
+            self.close_connection = True
+            return
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. its timeout during delay_next)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence per-request stderr logging; the recorded calls are the log."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeSlack
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients dropping the connection mid-answer is expected here, not an error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+class FakeSlack:
+    """Loopback Slack Web API: records calls, answers a useful subset, injects faults.
+
+    Use as ``with FakeSlack() as fake: WebClient(base_url=fake.base_url, token=fake.token)``.
+    """
+
+    def __init__(
+        self,
+        token: str = "xoxb-test-token",  # noqa: S107 - a fake's well-known test token
+        bot_user_id: str = "UBOT",
+        team_id: str = "T0TEAM",
+    ) -> None:
+        self.token = token
+        self.bot_user_id = bot_user_id
+        self.team_id = team_id
+        self.bot_id = _BOT_ID
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._calls: list[Call] = []
+        self._faults: list[_Fault] = []
+        self._users: dict[str, dict] = {}
+        self._responders: dict[str, Responder] = {}
+        self._external_views: dict[str, str] = {}
+        self._ts_counter = itertools.count(1)
+        self._view_counter = itertools.count(1)
+        self._response_counter = itertools.count(1)
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.set_user(bot_user_id, name="pfp", real_name="pfp", is_bot=True)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> FakeSlack:
+        """Bind 127.0.0.1 on a free port and serve from a daemon thread."""
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.fake = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeSlack", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; wakes any delay_next sleepers so shutdown never hangs."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        """The form slack_sdk's WebClient(base_url=...) expects (trailing slash included)."""
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    # ------------------------------------------------------------------ recording
+
+    @property
+    def calls(self) -> list[Call]:
+        """A snapshot copy, safe to iterate while the bot keeps calling."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Calls to one method ("*" for all), oldest first."""
+        with self._lock:
+            return [c for c in self._calls if method in ("*", c.method)]
+
+    def clear(self) -> None:
+        """Forget recorded calls (faults, users and responders are kept)."""
+        with self._lock:
+            self._calls.clear()
+
+    def clear_faults(self) -> None:
+        """Drop pending fail/delay/disconnect injections."""
+        with self._lock:
+            self._faults.clear()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` calls to ``method`` were recorded; the bot works in threads.
+
+        Uses a Condition so tests wake the moment the call lands, instead of polling.
+        """
+
+        def enough() -> bool:
+            return sum(1 for c in self._calls if method in ("*", c.method)) >= count
+
+        with self._cond:
+            if not self._cond.wait_for(enough, timeout=timeout):
+                seen: dict[str, int] = {}
+                for c in self._calls:
+                    seen[c.method] = seen.get(c.method, 0) + 1
+                got = seen.get(method, len(self._calls) if method == "*" else 0)
+                raise AssertionError(
+                    f"expected {count} call(s) to {method!r} within {timeout}s, got {got}; "
+                    f"methods seen: {seen or 'none'}"
+                )
+            return [c for c in self._calls if method in ("*", c.method)]
+
+    # ------------------------------------------------------------------ state setup
+
+    def set_user(
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        real_name: str | None = None,
+        locale: str = "en-US",
+        tz: str = "Europe/Zurich",
+        is_bot: bool = False,
+        **extra: Any,
+    ) -> dict:
+        """Register a user for users.info; ``extra`` keys are merged into the user object."""
+        name = name if name is not None else user_id.lower()
+        real_name = real_name if real_name is not None else name
+        user = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "real_name": real_name,
+            "deleted": False,
+            "is_bot": is_bot,
+            "tz": tz,
+            "tz_offset": _tz_offset(tz),
+            "locale": locale,
+            "profile": {"real_name": real_name, "display_name": name},
+        }
+        user.update(extra)
+        with self._lock:
+            self._users[user_id] = user
+        return dict(user)
+
+    def respond_to(self, method: str, responder: Responder) -> None:
+        """Answer an extra API method: a dict (``ok`` defaults to true) or ``fn(Call) -> dict``.
+
+        Lets individual tests cover methods this fake does not model without editing it.
+        """
+        with self._lock:
+            self._responders[method] = responder
+
+    def new_response_url(self) -> str:
+        """A response_url pointing back at this fake, as Slack puts in commands/interactions."""
+        return f"http://127.0.0.1:{self.port}{_RESPONSE_PREFIX}{next(self._response_counter)}"
+
+    # ------------------------------------------------------------------ fault injection
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: float | None = None,
+        times: int = 1,
+        error: str = "ratelimited",
+    ) -> None:
+        """Answer the next ``times`` matching calls with an HTTP error.
+
+        429 and other non-5xx statuses get ``{"ok": false, "error": error}`` (so
+        ``status=200, error="channel_not_found"`` simulates an API-level error);
+        5xx get a plain-text body like Slack's load balancers. Retry-After is set
+        when ``retry_after`` is given.
+        """
+        self._add_fault(_Fault("fail", method, times, status=status, retry_after=retry_after, error=error))
+
+    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Sleep before answering the next ``times`` matching calls (stacks with fail/disconnect)."""
+        self._add_fault(_Fault("delay", method, times, seconds=seconds))
+
+    def disconnect_next(self, method: str, times: int = 1) -> None:
+        """Close the connection without any answer for the next ``times`` matching calls."""
+        self._add_fault(_Fault("disconnect", method, times))
+
+    def _add_fault(self, fault: _Fault) -> None:
+        if fault.times < 1:
+            raise ValueError("times must be >= 1")
+        with self._lock:
+            self._faults.append(fault)
+
+    def _take_fault(self, method: str, kinds: tuple[str, ...]) -> _Fault | None:
+        """Consume one use of the oldest matching fault of the given kinds."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.kind in kinds and fault.matches(method):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    # ------------------------------------------------------------------ request handling
+
+    def _handle(self, raw_path: str, headers: dict, raw: bytes) -> _Reply:
+        parts = urlsplit(raw_path)
+        path = parts.path
+        body = _parse_body(headers.get("content-type", ""), raw, parts.query)
+        if path.startswith("/api/"):
+            method = path[len("/api/") :]
+        elif path.startswith(_RESPONSE_PREFIX):
+            method = "response_url"
+        else:
+            method = path
+        call = Call(method=method, body=body, headers=headers, path=path)
+        with self._cond:
+            self._calls.append(call)
+            self._cond.notify_all()
+
+        delay = self._take_fault(method, ("delay",))
+        if delay is not None:
+            self._stopping.wait(delay.seconds)
+        fault = self._take_fault(method, ("fail", "disconnect"))
+        if fault is not None:
+            return self._fault_reply(fault)
+
+        if method == "response_url":
+            return _json_reply({"ok": True})
+        if not path.startswith("/api/"):
+            return _json_reply({"ok": False, "error": "not_found"}, status=404)
+        if not self._authorized(headers, body):
+            return _json_reply({"ok": False, "error": "invalid_auth"})
+        return _json_reply(self._dispatch(call))
+
+    @staticmethod
+    def _fault_reply(fault: _Fault) -> _Reply:
+        if fault.kind == "disconnect":
+            return _Reply(disconnect=True)
+        headers = {}
+        if fault.retry_after is not None:
+            headers["Retry-After"] = str(int(fault.retry_after))
+        if fault.status >= 500:
+            text = {500: "Internal Server Error", 503: "Service Unavailable"}.get(fault.status, "Server Error")
+            return _Reply(
+                status=fault.status,
+                body=text.encode(),
+                content_type="text/plain; charset=utf-8",
+                headers=headers,
+            )
+        return _json_reply({"ok": False, "error": fault.error}, status=fault.status, headers=headers)
+
+    def _authorized(self, headers: dict, body: dict) -> bool:
+        auth = headers.get("authorization", "")
+        if auth.startswith("Bearer ") and auth[len("Bearer ") :].strip() == self.token:
+            return True
+        return body.get("token") == self.token
+
+    def _dispatch(self, call: Call) -> dict:
+        with self._lock:
+            responder = self._responders.get(call.method)
+        if responder is not None:
+            result = responder(call) if callable(responder) else dict(responder)
+            return {"ok": True, **result}
+        handler = _METHODS.get(call.method)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        return handler(self, call.body)
+
+    # ------------------------------------------------------------------ API methods
+
+    def _next_ts(self) -> str:
+        total = _TS_BASE_MICROS + next(self._ts_counter) * 100
+        seconds, micros = divmod(total, 1_000_000)
+        return f"{seconds}.{micros:06d}"
+
+    def _next_view_id(self) -> str:
+        return f"V{next(self._view_counter):08d}"
+
+    @staticmethod
+    def dm_channel_id(*user_ids: str) -> str:
+        """Stable DM/MPIM id for a set of users, shared by conversations.open and chat.postMessage."""
+        key = ",".join(sorted(set(user_ids)))
+        return "D" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10].upper()
+
+    def _channel_for(self, channel: str) -> str:
+        # Posting to a user id lands in the DM with that user, as on real Slack.
+        if channel[:1] in ("U", "W"):
+            return self.dm_channel_id(channel)
+        return channel
+
+    def _message(self, body: dict, ts: str) -> dict:
+        message = {
+            "type": "message",
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "ts": ts,
+            "text": body.get("text", ""),
+        }
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if key in body:
+                message[key] = body[key]
+        return message
+
+    def _auth_test(self, body: dict) -> dict:
+        return {
+            "ok": True,
+            "url": "https://fake-team.slack.com/",
+            "team": "Fake Team",
+            "user": "pfp",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_post_message(self, body: dict) -> dict:
+        ts = self._next_ts()
+        channel = self._channel_for(str(body.get("channel", "")))
+        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(body, ts)}
+
+    def _chat_post_ephemeral(self, body: dict) -> dict:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _chat_update(self, body: dict) -> dict:
+        ts = str(body.get("ts", ""))
+        return {
+            "ok": True,
+            "channel": body.get("channel"),
+            "ts": ts,
+            "text": body.get("text", ""),
+            "message": self._message(body, ts),
+        }
+
+    def _view_answer(self, body: dict, view_id: str) -> dict:
+        sent = body.get("view")
+        view = dict(sent) if isinstance(sent, dict) else {}
+        view.update({"id": view_id, "team_id": self.team_id, "hash": f"{view_id}.hash"})
+        external_id = view.get("external_id")
+        if external_id:
+            with self._lock:
+                self._external_views[external_id] = view_id
+        return {"ok": True, "view": view}
+
+    def _views_new(self, body: dict) -> dict:
+        return self._view_answer(body, self._next_view_id())
+
+    def _views_update(self, body: dict) -> dict:
+        view_id = body.get("view_id")
+        if not view_id and body.get("external_id"):
+            with self._lock:
+                view_id = self._external_views.get(body["external_id"])
+        return self._view_answer(body, view_id or self._next_view_id())
+
+    def _users_info(self, body: dict) -> dict:
+        with self._lock:
+            user = self._users.get(str(body.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        user = dict(user)
+        if not _truthy(body.get("include_locale", False)):
+            user.pop("locale", None)
+        return {"ok": True, "user": user}
+
+    def _conversations_open(self, body: dict) -> dict:
+        users = body.get("users")
+        if isinstance(users, str):
+            user_ids = [u.strip() for u in users.split(",") if u.strip()]
+        elif isinstance(users, list):
+            user_ids = [str(u) for u in users]
+        else:
+            user_ids = []
+        if not user_ids:
+            if body.get("channel"):
+                return {"ok": True, "channel": {"id": body["channel"]}}
+            return {"ok": False, "error": "users_list_not_supplied"}
+        return {"ok": True, "channel": {"id": self.dm_channel_id(*user_ids)}}
+
+
+def _tz_offset(tz: str) -> int:
+    """Seconds east of UTC now, as Slack reports; 0 if the zone database is unavailable."""
+    try:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        offset = datetime.now(ZoneInfo(tz)).utcoffset()
+        return int(offset.total_seconds()) if offset is not None else 0
+    except Exception:  # tzdata missing or unknown zone: keep the fake usable
+        return 0
+
+
+_METHODS: dict[str, Callable[[FakeSlack, dict], dict]] = {
+    "auth.test": FakeSlack._auth_test,
+    "chat.postMessage": FakeSlack._chat_post_message,
+    "chat.postEphemeral": FakeSlack._chat_post_ephemeral,
+    "chat.update": FakeSlack._chat_update,
+    "views.open": FakeSlack._views_new,
+    "views.push": FakeSlack._views_new,
+    "views.publish": FakeSlack._views_new,
+    "views.update": FakeSlack._views_update,
+    "users.info": FakeSlack._users_info,
+    "conversations.open": FakeSlack._conversations_open,
+}

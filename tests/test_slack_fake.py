@@ -1,0 +1,429 @@
+"""Tests of the Slack fake itself, through the real slack_sdk clients.
+
+Why: every end-to-end test trusts this fake; if it drifts from how slack_sdk
+talks to Slack (auth, body encodings, retry semantics, signatures) the bot's
+tests would pass against a Slack that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import types
+import urllib.error
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import builtin_handlers
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
+
+from tests.slack_fake import Call, FakeSlack, SlackSigner
+
+NO_WAIT = FixedValueRetryIntervalCalculator(0.0)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
+        yield server
+
+
+def client_for(fake: FakeSlack, token: str | None = None, **kwargs) -> WebClient:
+    """A client with no retries unless a test adds them, so faults are visible."""
+    kwargs.setdefault("retry_handlers", [])
+    return WebClient(base_url=fake.base_url, token=token or fake.token, **kwargs)
+
+
+# ---------------------------------------------------------------- lifecycle & auth
+
+
+def test_base_url_and_context_manager() -> None:
+    with FakeSlack() as server:
+        assert server.base_url == f"http://127.0.0.1:{server.port}/api/"
+        assert client_for(server).auth_test()["user_id"] == "UBOT"
+    with pytest.raises(RuntimeError):
+        _ = server.port
+
+
+def test_auth_test_answer(fake: FakeSlack) -> None:
+    data = client_for(fake).auth_test().data
+    assert data == {
+        "ok": True,
+        "url": "https://fake-team.slack.com/",
+        "team": "Fake Team",
+        "user": "pfp",
+        "team_id": "T0TEAM",
+        "user_id": "UBOT",
+        "bot_id": "B0BOT",
+        "is_enterprise_install": False,
+    }
+
+
+def test_wrong_token_is_rejected_but_recorded(fake: FakeSlack) -> None:
+    with pytest.raises(SlackApiError) as info:
+        client_for(fake, token="xoxb-wrong").chat_postMessage(channel="C1", text="hi")
+    assert info.value.response.status_code == 200
+    assert info.value.response["error"] == "invalid_auth"
+    (call,) = fake.calls_to("chat.postMessage")
+    assert call.headers["authorization"] == "Bearer xoxb-wrong"
+
+
+def test_missing_token_is_rejected(fake: FakeSlack) -> None:
+    client = WebClient(base_url=fake.base_url, retry_handlers=[])
+    with pytest.raises(SlackApiError) as info:
+        client.auth_test()
+    assert info.value.response["error"] == "invalid_auth"
+    assert len(fake.calls_to("auth.test")) == 1
+
+
+def test_token_as_form_field_is_accepted(fake: FakeSlack) -> None:
+    client = WebClient(base_url=fake.base_url, retry_handlers=[])
+    assert client.api_call("auth.test", params={"token": fake.token})["ok"] is True
+
+
+def test_unknown_method(fake: FakeSlack) -> None:
+    with pytest.raises(SlackApiError) as info:
+        client_for(fake).api_call("reactions.add", params={"name": "x"})
+    assert info.value.response["error"] == "unknown_method"
+
+
+def test_respond_to_adds_a_method(fake: FakeSlack) -> None:
+    fake.respond_to("team.info", {"team": {"id": "T0TEAM"}})
+    fake.respond_to("reactions.add", lambda call: {"echo": call.body["name"]})
+    client = client_for(fake)
+    assert client.team_info()["team"] == {"id": "T0TEAM"}
+    assert client.reactions_add(channel="C1", timestamp="1.2", name="eyes")["echo"] == "eyes"
+
+
+# ---------------------------------------------------------------- recording
+
+
+def test_records_json_body(fake: FakeSlack) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
+    resp = client_for(fake).chat_postMessage(channel="C1", text="hi", blocks=blocks, thread_ts="1.2")
+    assert resp["message"]["blocks"] == blocks
+    assert resp["message"]["text"] == "hi"
+    (call,) = fake.calls_to("chat.postMessage")
+    assert isinstance(call, Call)
+    assert call.path == "/api/chat.postMessage"
+    assert call.headers["content-type"].startswith("application/json")
+    assert call.body == {"channel": "C1", "text": "hi", "blocks": blocks, "thread_ts": "1.2"}
+
+
+def test_records_form_body_and_decodes_json_fields(fake: FakeSlack) -> None:
+    blocks = [{"type": "divider"}]
+    client_for(fake).api_call(
+        "chat.postMessage",
+        params={"channel": "C1", "blocks": json.dumps(blocks), "attachments": "[]", "unfurl_links": True},
+    )
+    (call,) = fake.calls_to("chat.postMessage")
+    assert call.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert call.body["blocks"] == blocks
+    assert call.body["attachments"] == []
+    assert call.body["channel"] == "C1"
+    assert call.body["unfurl_links"] == "1"  # other values stay strings, as sent
+
+
+def test_calls_is_a_copy_and_clear(fake: FakeSlack) -> None:
+    client_for(fake).auth_test()
+    snapshot = fake.calls
+    snapshot.clear()
+    assert [c.method for c in fake.calls] == ["auth.test"]
+    fake.clear()
+    assert fake.calls == []
+
+
+def test_ts_unique_and_increasing(fake: FakeSlack) -> None:
+    client = client_for(fake)
+    stamps = [client.chat_postMessage(channel="C1", text=str(i))["ts"] for i in range(3)]
+    stamps.append(client.chat_postEphemeral(channel="C1", user="U1", text="e")["message_ts"])
+    assert stamps[0] == "1700000000.000100"
+    assert len(set(stamps)) == 4
+    assert stamps == sorted(stamps, key=float)
+
+
+def test_post_to_user_lands_in_dm_matching_conversations_open(fake: FakeSlack) -> None:
+    client = client_for(fake)
+    dm = client.conversations_open(users="U1")["channel"]["id"]
+    assert dm.startswith("D")
+    assert client.chat_postMessage(channel="U1", text="hi")["channel"] == dm
+    group = client.conversations_open(users=["U2", "U1"])["channel"]["id"]
+    assert group == client.conversations_open(users="U1,U2")["channel"]["id"]
+    assert group != dm
+
+
+def test_chat_update(fake: FakeSlack) -> None:
+    resp = client_for(fake).chat_update(channel="C1", ts="1700000000.000100", text="new")
+    assert (resp["channel"], resp["ts"], resp["text"]) == ("C1", "1700000000.000100", "new")
+
+
+def test_views(fake: FakeSlack) -> None:
+    client = client_for(fake)
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": []}
+    opened = client.views_open(trigger_id="1.2.abc", view=view)["view"]
+    pushed = client.views_push(trigger_id="1.2.abc", view=view)["view"]
+    published = client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]
+    assert opened["id"].startswith("V") and opened["type"] == "modal"
+    assert len({opened["id"], pushed["id"], published["id"]}) == 3
+    updated = client.views_update(view_id=opened["id"], view={**view, "blocks": [{"type": "divider"}]})
+    assert updated["view"]["id"] == opened["id"]
+    assert updated["view"]["blocks"] == [{"type": "divider"}]
+    assert fake.calls_to("views.update")[0].body["view"]["blocks"] == [{"type": "divider"}]
+
+
+def test_users_info_locale_only_when_asked(fake: FakeSlack) -> None:
+    fake.set_user("U1", name="ada", real_name="Ada L", locale="de-CH", tz="Europe/Zurich")
+    client = client_for(fake)
+    plain = client.users_info(user="U1")["user"]
+    assert plain["name"] == "ada" and plain["real_name"] == "Ada L" and plain["tz"] == "Europe/Zurich"
+    assert plain["is_bot"] is False
+    assert "locale" not in plain
+    assert client.users_info(user="U1", include_locale=True)["user"]["locale"] == "de-CH"
+    with pytest.raises(SlackApiError) as info:
+        client.users_info(user="UNOBODY")
+    assert info.value.response["error"] == "user_not_found"
+
+
+# ---------------------------------------------------------------- faults & retries
+
+
+def test_429_without_retry_handler_surfaces_retry_after(fake: FakeSlack) -> None:
+    fake.fail_next("chat.postMessage", status=429, retry_after=7)
+    with pytest.raises(SlackApiError) as info:
+        client_for(fake).chat_postMessage(channel="C1", text="hi")
+    assert info.value.response.status_code == 429
+    assert info.value.response.headers["Retry-After"] == "7"
+    assert info.value.response["error"] == "ratelimited"
+
+
+def test_429_retry_after_honoured_by_rate_limit_handler(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Remove the handler's random jitter (only in its module) so the wait is exactly Retry-After.
+    monkeypatch.setattr(builtin_handlers, "random", types.SimpleNamespace(random=lambda: 0.0))
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    client = client_for(fake)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
+    started = time.monotonic()
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"] is True
+    assert time.monotonic() - started >= 1.0
+    assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+def test_500_retried_by_server_error_handler(fake: FakeSlack) -> None:
+    fake.fail_next("auth.test", status=500)
+    client = client_for(fake)
+    client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=1, interval_calculator=NO_WAIT))
+    assert client.auth_test()["ok"] is True
+    assert len(fake.calls_to("auth.test")) == 2
+
+
+def test_503_plain_body_without_retry(fake: FakeSlack) -> None:
+    fake.fail_next("auth.test", status=503)
+    with pytest.raises(SlackApiError) as info:
+        client_for(fake).auth_test()
+    assert info.value.response.status_code == 503
+
+
+def test_api_level_error_with_status_200(fake: FakeSlack) -> None:
+    fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    client = client_for(fake)
+    with pytest.raises(SlackApiError) as info:
+        client.chat_postMessage(channel="C404", text="hi")
+    assert info.value.response["error"] == "channel_not_found"
+    assert client.chat_postMessage(channel="C404", text="hi")["ok"] is True
+
+
+def test_disconnect_retried_by_connection_error_handler(fake: FakeSlack) -> None:
+    fake.disconnect_next("auth.test")
+    client = client_for(fake)
+    client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=NO_WAIT))
+    assert client.auth_test()["ok"] is True
+    assert len(fake.calls_to("auth.test")) == 2
+
+
+def test_disconnect_without_retry_raises(fake: FakeSlack) -> None:
+    fake.disconnect_next("*")
+    with pytest.raises(ConnectionError):  # http.client.RemoteDisconnected
+        client_for(fake).auth_test()
+
+
+def test_times_and_wildcard(fake: FakeSlack) -> None:
+    fake.fail_next("*", status=200, error="fatal_error", times=2)
+    client = client_for(fake)
+    for _ in range(2):
+        with pytest.raises(SlackApiError):
+            client.auth_test()
+    assert client.auth_test()["ok"] is True
+
+
+def test_fault_only_hits_its_method(fake: FakeSlack) -> None:
+    fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    client = client_for(fake)
+    assert client.auth_test()["ok"] is True
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C1", text="hi")
+
+
+def test_delay_next_and_client_timeout(fake: FakeSlack) -> None:
+    fake.delay_next("auth.test", 0.1)
+    started = time.monotonic()
+    assert client_for(fake).auth_test()["ok"] is True
+    assert time.monotonic() - started >= 0.1
+    fake.delay_next("auth.test", 5)  # stop() must wake this sleeper, not wait 5 s
+    with pytest.raises((TimeoutError, urllib.error.URLError)):
+        client_for(fake, timeout=0.1).auth_test()  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- wait_for & response_url
+
+
+def test_wait_for_wakes_on_call_from_another_thread(fake: FakeSlack) -> None:
+    client = client_for(fake)
+    timer = threading.Timer(0.05, lambda: client.chat_postMessage(channel="C1", text="late"))
+    timer.start()
+    calls = fake.wait_for("chat.postMessage", timeout=2)
+    timer.join()
+    assert calls[0].body["text"] == "late"
+
+
+def test_wait_for_timeout_lists_methods_seen(fake: FakeSlack) -> None:
+    client_for(fake).auth_test()
+    with pytest.raises(AssertionError, match=r"auth\.test"):
+        fake.wait_for("chat.postMessage", timeout=0.05)
+
+
+def test_response_url_recorded(fake: FakeSlack) -> None:
+    first, second = fake.new_response_url(), fake.new_response_url()
+    assert first != second and first.startswith(f"http://127.0.0.1:{fake.port}/response/")
+    resp = WebhookClient(second).send(text="done", replace_original=True)
+    assert resp.status_code == 200 and json.loads(resp.body) == {"ok": True}
+    (call,) = fake.wait_for("response_url")
+    assert call.path == second.split(str(fake.port), 1)[1]
+    assert call.body == {"text": "done", "replace_original": True}
+
+
+# ---------------------------------------------------------------- SlackSigner
+
+SECRET = "shh-signing-secret"
+
+
+class _VerifyingHandler(BaseHTTPRequestHandler):
+    """Stand-in for the bot: verifies like slack_sdk does and echoes what it got."""
+
+    received: list[tuple[dict, bytes]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        valid = SignatureVerifier(SECRET).is_valid(
+            body,
+            self.headers.get("X-Slack-Request-Timestamp"),
+            self.headers.get("X-Slack-Signature"),
+        )
+        self.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        if self.path != "/slack/events":
+            status = 404
+        elif body == b"boom":
+            status = 500
+        else:
+            status = 200 if valid else 401
+        payload = json.dumps({"valid": valid}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def bot() -> Iterator[tuple[SlackSigner, list[tuple[dict, bytes]]]]:
+    received: list[tuple[dict, bytes]] = []
+    handler = type("Handler", (_VerifyingHandler,), {"received": received})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield SlackSigner(f"http://127.0.0.1:{server.server_address[1]}", SECRET), received
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_signer_command(bot, fake: FakeSlack) -> None:
+    signer, received = bot
+    signer.response_url_factory = fake.new_response_url
+    resp = signer.command("/pfp", "add 3", user_id="U1", user_name="ada")
+    assert resp.status == 200 and resp.json() == {"valid": True}
+    headers, body = received[-1]
+    assert headers["content-type"] == "application/x-www-form-urlencoded"
+    form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+    assert form["command"] == "/pfp" and form["text"] == "add 3"
+    assert (form["user_id"], form["user_name"], form["channel_id"], form["team_id"]) == (
+        "U1",
+        "ada",
+        "C0GENERAL",
+        "T0TEAM",
+    )
+    assert form["trigger_id"] and form["api_app_id"] and form["team_domain"] and form["channel_name"]
+    assert form["response_url"].startswith(f"http://127.0.0.1:{fake.port}/response/")
+    second = signer.command("/pfp", user_id="U1", trigger_id="T.1", response_url="http://x/r")
+    assert second.status == 200
+    form2 = parse_qs(received[-1][1].decode(), keep_blank_values=True)
+    assert form2["trigger_id"] == ["T.1"] and form2["response_url"] == ["http://x/r"] and form2["text"] == [""]
+
+
+def test_signer_interaction_and_event(bot) -> None:
+    signer, received = bot
+    payload = {"type": "block_actions", "user": {"id": "U1"}, "actions": [{"action_id": "a"}]}
+    assert signer.interaction(payload).status == 200
+    assert json.loads(parse_qs(received[-1][1].decode())["payload"][0]) == payload
+
+    event = {"type": "app_mention", "user": "U1", "text": "<@UBOT> hi", "channel": "C1"}
+    assert signer.event(event, event_id="Ev123").status == 200
+    headers, body = received[-1]
+    envelope = json.loads(body)
+    assert headers["content-type"] == "application/json"
+    assert envelope["type"] == "event_callback" and envelope["event"] == event
+    assert envelope["event_id"] == "Ev123" and envelope["team_id"] == "T0TEAM"
+    assert envelope["api_app_id"] and envelope["token"] and isinstance(envelope["event_time"], int)
+    signer.event(event)
+    assert json.loads(received[-1][1])["event_id"].startswith("Ev")
+
+
+def test_signer_signature_matches_slack_scheme(bot) -> None:
+    signer, received = bot
+    signer.post(b"a=1", "application/x-www-form-urlencoded", timestamp=int(time.time()))
+    headers, body = received[-1]
+    expected = SignatureVerifier(SECRET).generate_signature(timestamp=headers["x-slack-request-timestamp"], body=body)
+    assert headers["x-slack-signature"] == expected and expected.startswith("v0=")
+
+
+def test_signer_forgeries_are_rejected_without_raising(bot) -> None:
+    signer, received = bot
+    form = "application/x-www-form-urlencoded"
+    assert signer.post(b"a=1", form, signature="v0=" + "0" * 64).status == 401
+    old = int(time.time()) - 600
+    assert signer.post(b"a=1", form, timestamp=old).status == 401
+    resp = signer.post(b"a=1", form, headers={"x-slack-signature": None})
+    assert resp.status == 401 and resp.json() == {"valid": False}
+    assert "x-slack-signature" not in received[-1][0]
+    assert signer.post(b"a=1", form, headers={"X-Slack-Request-Timestamp": None}).status == 401
+    other = SlackSigner(signer.url.removesuffix("/slack/events"), "wrong-secret")
+    assert other.post(b"a=1", form).status == 401
+    five_hundred = signer.post(b"boom", form)
+    assert five_hundred.status == 500 and five_hundred.headers["content-type"] == "application/json"
+    assert five_hundred.text == '{"valid": true}'
