@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 from slack_bolt import App
 from slack_bolt.listener.listener_completion_handler import CustomListenerCompletionHandler
 from slack_sdk import WebClient
@@ -20,6 +22,7 @@ def create_app(
     engine: Engine | None = None,
     clock: Clock | None = None,
     client: WebClient | None = None,
+    listener_executor: Executor | None = None,
 ) -> App:
     import handlers
 
@@ -37,6 +40,7 @@ def create_app(
         # Acknowledge within Slack's 3 seconds; the rest of the work goes on in Bolt's thread pool.
         process_before_response=False,
         raise_error_for_unhandled_request=True,
+        listener_executor=listener_executor,
     )
     app.use(session_and_person(sessions, clock, settings))
     app.error(handle_error)

@@ -49,17 +49,19 @@ def message(text: str) -> dict:
 
 def registration_modal(tr: Translator, states: list[StateParty]) -> View:
     named = sorted(((tr.country(s.code), s.code) for s in states), key=lambda pair: pair[0].casefold())
-    options = [Option(value=code, text=name[:75]) for name, code in named]
-    groups = [options[i : i + _OPTIONS_PER_GROUP] for i in range(0, len(options), _OPTIONS_PER_GROUP)]
+    chunks = [named[i : i + _OPTIONS_PER_GROUP] for i in range(0, len(named), _OPTIONS_PER_GROUP)]
+
+    def options(chunk: list[tuple[str, str]]) -> list[Option]:
+        return [Option(value=code, text=name[:75]) for name, code in chunk]
+
+    # Over 100 States: Slack wants option groups, labelled by the letters they span ("A–L", "M–Z").
     state_select = StaticSelectElement(
         action_id=STATE_BLOCK,
         placeholder=tr._("Choose a State Party"),
-        option_groups=[
-            OptionGroup(label=f"{group[0].text.text[0]}–{group[-1].text.text[0]}", options=group) for group in groups
-        ]
-        if len(groups) > 1
+        option_groups=[OptionGroup(label=f"{c[0][0][0]}–{c[-1][0][0]}", options=options(c)) for c in chunks]
+        if len(chunks) > 1
         else None,
-        options=options if len(groups) <= 1 else None,
+        options=options(named) if len(chunks) <= 1 else None,
     )
     yes = Option(value="yes", text=tr._("Yes, I am the focal point my State named"))
     no = Option(value="no", text=tr._("No, I am a member of the delegation"))

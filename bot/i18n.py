@@ -101,17 +101,34 @@ class Translator:
         return country_name(code, self.language)
 
     def date(self, day: date) -> str:
-        return format_date(day, format="long", locale=self.language)
+        return format_date(day, format="long", locale=_locale(self.language))
 
     def datetime(self, moment: datetime) -> str:
-        return format_datetime(moment, format="d MMMM y, HH:mm 'UTC'", tzinfo=None, locale=self.language)
+        return format_datetime(moment, format="d MMMM y, HH:mm 'UTC'", locale=_locale(self.language))
+
+
+# The Convention writes English the British way (UN style): "27 December 2025".
+_CLDR_LOCALE = {"en": "en_GB"}
 
 
 @cache
 def _locale(language: str) -> Locale:
-    return Locale.parse(language)
+    return Locale.parse(_CLDR_LOCALE.get(language, language))
 
 
 def country_name(code: str, language: str) -> str:
     """A territory name in any of the six UN languages (or another CLDR language)."""
     return _locale(language).territories.get(code.upper(), code.upper())
+
+
+# CLDR names for codes that are not countries: unknown, groupings, and pseudo-locales.
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+
+
+def is_territory(code: str) -> bool:
+    """Whether CLDR knows this two-letter code as a country or territory."""
+    code = code.upper()
+    return (
+        len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+        and code in _locale(DEFAULT_LANGUAGE).territories
+    )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound
+from bot.i18n import is_territory
 from bot.people import is_isu, snapshot
 from bot.text import SlackUser, StateCode
 from storage import audit
@@ -68,6 +69,8 @@ def validate(session: Session, person: Person, values: dict[str, str | None], *,
     state = get_state(session, code) if code else None
     if not code:
         errors[STATE_BLOCK] = (N_("Choose the State you represent."), {})
+    elif state is None and is_territory(code):
+        errors[STATE_BLOCK] = (N_("{state} is not a State Party to the Convention."), {"state": StateCode(code)})
     elif state is None:
         errors[STATE_BLOCK] = (N_("We do not know the State '{code}'. Choose a State from the list."), {"code": code})
     elif state.withdrawal_effective is not None and state.withdrawal_effective <= today:

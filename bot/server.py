@@ -46,8 +46,32 @@ def _json(start_response: Callable, status: str, body: dict) -> list[bytes]:
     return [payload]
 
 
-def create_server(wsgi: WSGIApp, *, host: str, port: int, threads: int = 8):
+def create_server(wsgi: WSGIApp, *, host: str, port: int, threads: int = 8, **adjustments: object):
     """A waitress server, not yet running; port 0 picks a free port (see `.effective_port`)."""
     from waitress.server import create_server as waitress_server
 
-    return waitress_server(wsgi, host=host, port=port, threads=threads, ident="pfp")
+    return waitress_server(wsgi, host=host, port=port, threads=threads, ident="pfp", **adjustments)
+
+
+class BackgroundServer:
+    """The same server on a thread of its own (tests, a local sandbox), with a clean stop."""
+
+    def __init__(self, wsgi: WSGIApp, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        import threading
+
+        # A short poll interval, so stopping does not wait for a one-second select to time out.
+        self._server = create_server(wsgi, host=host, port=port, asyncore_loop_timeout=0.05)
+        self._thread = threading.Thread(target=self._server.run, name="pfp-http", daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return self._server.effective_port
+
+    def stop(self) -> None:
+        from waitress import wasyncore
+
+        # Close every channel from inside the server's own loop, which then ends because nothing is left.
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))
+        self._thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown()

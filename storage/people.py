@@ -25,7 +25,7 @@ def get_request(session: Session, request_id: int, *, for_update: bool = False) 
     query = select(RegistrationRequest).where(RegistrationRequest.id == request_id)
     if for_update:
         # Two ISU staff pressing at once: the second waits, then sees the first decision.
-        query = query.with_for_update()
+        query = query.with_for_update(of=RegistrationRequest)
     return session.scalar(query)
 
 

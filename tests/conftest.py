@@ -11,6 +11,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -20,7 +21,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
-from bot.server import create_server, make_wsgi_app
+from bot.server import BackgroundServer, make_wsgi_app
 from bot.settings import Settings
 from bot.startup import prepare_database
 from storage.db import make_engine, make_session_factory
@@ -44,6 +45,35 @@ class MovableClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, counting work in flight, so a test can wait until the bot is idle
+    (listeners finish after the HTTP answer) without sleeping."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=5, thread_name_prefix="listener")
+        self._in_flight = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self._idle:
+            self._in_flight += 1
+
+        def tracked():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._idle:
+                    self._in_flight -= 1
+                    self._idle.notify_all()
+
+        return super().submit(tracked)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout):
+                raise AssertionError(f"the bot was still busy after {timeout} s")
 
 
 @pytest.fixture
@@ -114,9 +144,14 @@ class RunningBot:
     sessions: sessionmaker[Session]
     clock: MovableClock
     engine: Engine
+    executor: TrackingExecutor
 
     def session(self) -> Session:
         return self.sessions()
+
+    def settle(self) -> None:
+        """Waits until every listener started by earlier requests has finished."""
+        self.executor.wait_idle()
 
 
 @pytest.fixture
@@ -124,14 +159,14 @@ def bot(
     settings: Settings, engine: Engine, database: sessionmaker[Session], clock: MovableClock, fake_slack: FakeSlack
 ) -> Iterator[RunningBot]:
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
-    app = create_app(settings, engine=engine, clock=clock)
-    server = create_server(make_wsgi_app(app, engine), host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}"
+    executor = TrackingExecutor()
+    app = create_app(settings, engine=engine, clock=clock, listener_executor=executor)
+    server = BackgroundServer(make_wsgi_app(app, engine))
+    url = f"http://127.0.0.1:{server.port}"
     signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake_slack.new_response_url)
     try:
-        yield RunningBot(url, signer, fake_slack, database, clock, engine)
+        yield RunningBot(url, signer, fake_slack, database, clock, engine, executor)
+        executor.wait_idle()
     finally:
-        server.close()
-        thread.join(timeout=5)
+        server.stop()
+        executor.shutdown(wait=True)

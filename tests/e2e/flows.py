@@ -1,0 +1,120 @@
+"""Payloads shaped like Slack's, and the steps of the registration flow, for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.models import RegistrationRequest
+from tests.slack_fake import Response
+
+TEAM = {"id": "T0TEAM", "domain": "apmbc"}
+
+
+def _user(user_id: str) -> dict[str, str]:
+    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": "T0TEAM"}
+
+
+def view_submission(user_id: str, values: dict[str, Any], *, callback_id: str = "registration") -> dict:
+    """A modal submission; `values` maps block ID -> selected option value (or text for text inputs)."""
+    state: dict[str, dict] = {}
+    for block, value in values.items():
+        if block == "position":
+            state[block] = {block: {"type": "plain_text_input", "value": value}}
+        else:
+            option = None if value is None else {"value": value, "text": {"type": "plain_text", "text": value}}
+            element_type = "radio_buttons" if block == "focal_point" else "static_select"
+            state[block] = {block: {"type": element_type, "selected_option": option}}
+    blocks = [{"type": "input", "block_id": block} for block in values]
+    return {
+        "type": "view_submission",
+        "team": TEAM,
+        "user": _user(user_id),
+        "api_app_id": "A0APP",
+        "token": "legacy",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "view": {
+            "id": "V0FORM",
+            "type": "modal",
+            "callback_id": callback_id,
+            "blocks": blocks,
+            "state": {"values": state},
+            "private_metadata": "",
+            "hash": "156772938.1827394",
+        },
+    }
+
+
+def block_action(
+    user_id: str,
+    action_id: str,
+    value: str,
+    *,
+    channel: str,
+    message_ts: str,
+    response_url: str,
+    block_id: str = "b",
+) -> dict:
+    return {
+        "type": "block_actions",
+        "team": TEAM,
+        "user": _user(user_id),
+        "api_app_id": "A0APP",
+        "token": "legacy",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e1",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
+        "channel": {"id": channel, "name": "isu"},
+        "message": {"type": "message", "ts": message_ts, "text": "", "blocks": []},
+        "response_url": response_url,
+        "actions": [
+            {"action_id": action_id, "block_id": block_id, "value": value, "type": "button", "action_ts": "1.2"}
+        ],
+    }
+
+
+def register(bot, user_id: str, *, state: str = "FR", focal: str = "no", position: str | None = None) -> Response:
+    """Types `/pfp register`, then submits the modal it opened."""
+    response = bot.slack.command("/pfp", "register", user_id=user_id)
+    assert response.status == 200, response.text
+    bot.fake.wait_for("views.open")
+    return submit(bot, user_id, state=state, focal=focal, position=position)
+
+
+def submit(bot, user_id: str, *, state: str | None, focal: str | None = "no", position: str | None = None):
+    values = {"state": state, "focal_point": focal, "position": position}
+    response = bot.slack.interaction(view_submission(user_id, values))
+    bot.settle()
+    return response
+
+
+def review_message(bot, index: int = -1):
+    """The registration message the bot posted in the ISU channel."""
+    posts = [c for c in bot.fake.calls_to("chat.postMessage") if c.body.get("channel") == "C0ISU"]
+    assert posts, "nothing was posted in the ISU channel"
+    return posts[index]
+
+
+def press(bot, user_id: str, action_id: str, request_id: int, *, value: str | None = None) -> Response:
+    with bot.session() as session:
+        request = session.get(RegistrationRequest, request_id)
+        channel, ts = request.review_channel, request.review_ts
+    payload = block_action(
+        user_id, action_id, value if value is not None else json.dumps({"request": request_id}),
+        channel=channel or "C0ISU", message_ts=ts or "1700000000.000100",
+        response_url=bot.fake.new_response_url(), block_id=f"registration:{request_id}",
+    )
+    response = bot.slack.interaction(payload)
+    bot.settle()
+    return response
+
+
+def requests_of(bot) -> list[RegistrationRequest]:
+    with bot.session() as session:
+        return list(session.scalars(select(RegistrationRequest).order_by(RegistrationRequest.id)))
+
+
+def ephemeral_texts(bot) -> list[str]:
+    """What the bot told people through response_url (ephemeral answers after the acknowledgement)."""
+    return [call.body.get("text", "") for call in bot.fake.calls_to("response_url")]
