@@ -207,13 +207,13 @@ def whoami_text(tr: Translator, person: Person, pending: RegistrationRequest | N
         lines.append(tr.mrkdwn("You are the focal point of *{state}*.", state=StateCode(person.state_code)))
     elif person.state_code:
         lines.append(tr.mrkdwn("You are a delegate of *{state}*.", state=StateCode(person.state_code)))
-    else:
+    elif pending is None:
         lines.append(tr.mrkdwn("You are not registered for a State yet: type `/pfp register`."))
     if pending is not None:
         lines.append(
             tr.mrkdwn(
                 "Your request of {date} for {state} is waiting for ISU staff.",
-                date=pending.requested_at, state=StateCode(pending.state_code),
+                date=pending.requested_at.date(), state=StateCode(pending.state_code),
             )
         )
     if person.has_role(Role.ISU):

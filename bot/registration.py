@@ -53,7 +53,7 @@ def check_can_register(session: Session, person: Person) -> None:
     if pending is not None:
         raise Conflict(
             N_("You already asked to register on {date}; ISU staff will answer soon. You will get a direct message."),
-            date=pending.requested_at,
+            date=pending.requested_at.date(),
         )
     if person.state_code is not None and person.is_focal_point:
         raise Conflict(

@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -81,11 +82,9 @@ def clock() -> MovableClock:
     return MovableClock()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'pfp.sqlite3'}"
-        return
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test, dropped afterwards; yields a URL whose search_path is it."""
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("PostgreSQL answers but PFP_TEST_DATABASE_URL is not set")
@@ -103,6 +102,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'pfp.sqlite3'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
@@ -117,16 +125,20 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-@pytest.fixture
-def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+def bot_settings(fake: FakeSlack, database_url: str) -> Settings:
     return Settings(
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SIGNING_SECRET,
         isu_channel=ISU_CHANNEL,
-        slack_api_url=fake_slack.base_url,
+        slack_api_url=fake.base_url,
         database_url=database_url,
         admins=(ADMIN,),
     )
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+    return bot_settings(fake_slack, database_url)
 
 
 @pytest.fixture
@@ -154,19 +166,27 @@ class RunningBot:
         self.executor.wait_idle()
 
 
-@pytest.fixture
-def bot(
-    settings: Settings, engine: Engine, database: sessionmaker[Session], clock: MovableClock, fake_slack: FakeSlack
+@contextmanager
+def serve_bot(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session], clock: MovableClock, fake: FakeSlack
 ) -> Iterator[RunningBot]:
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
     executor = TrackingExecutor()
     app = create_app(settings, engine=engine, clock=clock, listener_executor=executor)
     server = BackgroundServer(make_wsgi_app(app, engine))
     url = f"http://127.0.0.1:{server.port}"
-    signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake_slack.new_response_url)
+    signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
     try:
-        yield RunningBot(url, signer, fake_slack, database, clock, engine, executor)
+        yield RunningBot(url, signer, fake, sessions, clock, engine, executor)
         executor.wait_idle()
     finally:
         server.stop()
         executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def bot(
+    settings: Settings, engine: Engine, database: sessionmaker[Session], clock: MovableClock, fake_slack: FakeSlack
+) -> Iterator[RunningBot]:
+    with serve_bot(settings, engine, database, clock, fake_slack) as running:
+        yield running
