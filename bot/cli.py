@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -96,6 +97,12 @@ def _serve(settings: Settings, engine, clock) -> int:
             f"Slack did not accept the bot token ({error}): check SLACK_BOT_TOKEN and SLACK_API_URL, "
             "and that the app is installed in the workspace."
         )
+    except OSError as error:  # URLError, refused or timed-out connections: Slack never answered auth.test
+        reason = getattr(error, "reason", None) or error
+        return _fail(
+            f"cannot reach Slack at {settings.slack_api_url} ({reason}): check SLACK_API_URL and that this "
+            "machine can open HTTPS connections to Slack."
+        )
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -106,13 +113,16 @@ def _serve(settings: Settings, engine, clock) -> int:
     from bot.server import create_server, make_wsgi_app
 
     server = create_server(make_wsgi_app(app, engine), host=settings.host, port=settings.port)
+    # `docker stop` and systemd send SIGTERM: leave the loop the same way Ctrl-C does, and close cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     logging.getLogger("pfp").info("serving Slack requests on http://%s:%s/slack/events", settings.host, settings.port)
     try:
         server.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.close()
+    logging.getLogger("pfp").info("stopped")
     return 0
 
 
