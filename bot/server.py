@@ -71,7 +71,8 @@ class BackgroundServer:
     def stop(self) -> None:
         from waitress import wasyncore
 
-        # Close every channel from inside the server's own loop, which then ends because nothing is left.
+        # Let the request threads finish first (each wakes the loop when done), then close every channel
+        # from inside the server's own loop, which ends because nothing is left in it.
+        self._server.task_dispatcher.shutdown(timeout=5)
         self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))
         self._thread.join(timeout=5)
-        self._server.task_dispatcher.shutdown()
