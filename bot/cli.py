@@ -105,9 +105,16 @@ def _serve(settings: Settings, engine, clock) -> int:
         )
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from slack_sdk.errors import SlackApiError
 
         logging.getLogger("pfp").info("connecting to Slack in Socket Mode")
-        SocketModeHandler(app, settings.slack_app_token).start()
+        try:
+            SocketModeHandler(app, settings.slack_app_token).start()
+        except SlackApiError as error:
+            return _fail(
+                f"Slack did not accept the app-level token ({error.response.get('error')}): check SLACK_APP_TOKEN "
+                "(Basic Information -> App-Level Tokens, scope connections:write) and that Socket Mode is on."
+            )
         return 0
 
     from bot.server import create_server, make_wsgi_app

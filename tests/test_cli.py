@@ -121,6 +121,18 @@ def test_a_bot_token_slack_refuses_is_one_line_not_a_traceback(tmp_path):
     assert_no_traceback(result)
 
 
+def test_socket_mode_with_an_app_token_slack_refuses_is_one_line(tmp_path):
+    with FakeSlack(token="xoxb-test-token") as fake:
+        fake.respond_to("apps.connections.open", {"ok": False, "error": "invalid_auth"})
+        variables = valid(tmp_path, SLACK_API_URL=fake.base_url, SLACK_APP_TOKEN="xapp-1-A0-1-f00", SLACK_SIGNING_SECRET=None)
+        result = pfp(tmp_path, "serve", variables=variables)
+        assert "apps.connections.open" in [c.method for c in fake.calls]  # Socket Mode, not HTTP, was tried
+    assert result.returncode == 2, result.stderr
+    [line] = pfp_lines(result.stderr)
+    assert "invalid_auth" in line and "SLACK_APP_TOKEN" in line
+    assert_no_traceback(result)
+
+
 def test_slack_unreachable_at_start_is_one_line_not_a_traceback(tmp_path, capsys, monkeypatch):
     # In-process: a real unreachable URL costs seconds of the client's retries; what matters here is
     # that the connection error auth.test ends with is reported, whatever the retries did before.
