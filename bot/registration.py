@@ -14,7 +14,7 @@ from bot.people import is_isu, snapshot
 from bot.text import SlackUser, StateCode
 from storage import audit
 from storage.models import Person, RegistrationRequest, RequestStatus, StateParty
-from storage.people import focal_point_of, get_request, pending_request_of
+from storage.people import close_request, focal_point_of, get_request, pending_request_of
 from storage.states import get_state, list_parties_on
 
 # Block IDs of the registration modal, named once so the form and its errors agree.
@@ -136,10 +136,13 @@ def decide(session: Session, *, request_id: int, actor: Person, approve: bool, n
         )
         session.commit()
         raise NotAuthorised(N_("Only ISU staff can approve or decline registrations. Nothing was changed."))
-    request = get_request(session, request_id, for_update=True)
+    request = get_request(session, request_id)
     if request is None:
         raise NotFound(N_("This registration request no longer exists."))
-    if request.status != RequestStatus.PENDING:
+    status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+    if not close_request(session, request, status=status, decided_by=actor.slack_user_id, decided_at=now):
+        session.rollback()
+        session.refresh(request)
         message = (
             N_("This request was already approved by {who} on {date}.")
             if request.status == RequestStatus.APPROVED
@@ -168,9 +171,6 @@ def decide(session: Session, *, request_id: int, actor: Person, approve: bool, n
                 replaced = None
             person.is_focal_point = True
         person.state_code = request.state_code
-    request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
-    request.decided_at = now
-    request.decided_by = actor.slack_user_id
     audit.record(
         session, at=now, actor=actor.slack_user_id,
         action="registration.approved" if approve else "registration.declined",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Person, RegistrationRequest, RequestStatus
@@ -21,12 +23,25 @@ def pending_request_of(session: Session, person_id: int) -> RegistrationRequest 
     )
 
 
-def get_request(session: Session, request_id: int, *, for_update: bool = False) -> RegistrationRequest | None:
-    query = select(RegistrationRequest).where(RegistrationRequest.id == request_id)
-    if for_update:
-        # Two ISU staff pressing at once: the second waits, then sees the first decision.
-        query = query.with_for_update(of=RegistrationRequest)
-    return session.scalar(query)
+def get_request(session: Session, request_id: int) -> RegistrationRequest | None:
+    return session.scalar(select(RegistrationRequest).where(RegistrationRequest.id == request_id))
+
+
+def close_request(
+    session: Session, request: RegistrationRequest, *, status: RequestStatus, decided_by: str, decided_at: datetime
+) -> bool:
+    """Records the decision only if the request is still pending, in one statement: when two ISU staff
+    press at once, exactly one wins, on SQLite as on PostgreSQL. False means someone else decided first."""
+    result = session.execute(
+        update(RegistrationRequest)
+        .where(RegistrationRequest.id == request.id, RegistrationRequest.status == RequestStatus.PENDING)
+        .values(status=status, decided_by=decided_by, decided_at=decided_at)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    session.refresh(request)
+    return True
 
 
 def focal_point_of(session: Session, state_code: str) -> Person | None:

@@ -1,0 +1,47 @@
+"""Registration decisions at the domain level, where a race can be staged without timing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from bot.errors import Conflict
+from bot.people import meet
+from bot.registration import RegistrationForm, decide, submit
+from storage.models import Person, RegistrationRequest, RequestStatus
+from storage.people import get_request
+from tests.conftest import ADMIN
+
+
+def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
+    with database() as setup:
+        delegate = meet(setup, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
+        request_id = submit(setup, delegate, RegistrationForm("FR", False, None), now=clock.now()).id
+    first, second = database(), database()
+    staged = []
+
+    # The second reviewer's decision reads the request while it is still pending; the first reviewer's
+    # approval then commits before the second one writes: the worst interleaving, made to happen.
+    @event.listens_for(second, "do_orm_execute")
+    def approve_in_between(state):
+        reads_request = state.is_select and any(m.class_ is RegistrationRequest for m in state.all_mappers)
+        if staged or not reads_request:
+            return None
+        frozen = state.invoke_statement().freeze()
+        staged.append(True)
+        admin = meet(first, ADMIN, now=clock.now(), fetch_locale=lambda: None)
+        decide(first, request_id=request_id, actor=admin, approve=True, now=clock.now())
+        return frozen()
+
+    try:
+        admin_second = meet(second, ADMIN, now=clock.now(), fetch_locale=lambda: None)
+        with pytest.raises(Conflict) as refused:
+            decide(second, request_id=request_id, actor=admin_second, approve=False, now=clock.now())
+        assert staged
+        assert refused.value.message == "This request was already approved by {who} on {date}."
+    finally:
+        first.close()
+        second.close()
+    with database() as check:
+        assert get_request(check, request_id).status == RequestStatus.APPROVED
+        assert check.get(Person, delegate.id).state_code == "FR"
