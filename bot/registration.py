@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound
@@ -110,7 +111,12 @@ def submit(session: Session, person: Person, form: RegistrationForm, *, now: dat
         requested_at=now,
     )
     session.add(request)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another submission by the same person got in first
+        session.rollback()
+        check_can_register(session, person)
+        raise
     audit.record(
         session, at=now, actor=person.slack_user_id, action="registration.requested",
         subject=f"registration:{request.id}",

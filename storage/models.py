@@ -104,7 +104,16 @@ class RegistrationRequest(Base):
     """A person's request to be recorded as a delegate (and maybe focal point) of a State Party."""
 
     __tablename__ = "registration_requests"
-    __table_args__ = (Index("ix_registration_requests_person_status", "person_id", "status"),)
+    __table_args__ = (
+        # One pending request per person, even when two submissions race.
+        Index(
+            "uq_registration_requests_one_pending",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.errors import Conflict
 from bot.people import meet
@@ -45,3 +45,34 @@ def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
     with database() as check:
         assert get_request(check, request_id).status == RequestStatus.APPROVED
         assert check.get(Person, delegate.id).state_code == "FR"
+
+
+def test_two_submissions_racing_leave_one_pending_request(database, clock):
+    with database() as setup:
+        meet(setup, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
+    first, second = database(), database()
+    staged = []
+
+    # Both submissions pass the "nothing pending" check before either one is saved.
+    @event.listens_for(second, "do_orm_execute")
+    def submit_in_between(state):
+        reads_request = state.is_select and any(m.class_ is RegistrationRequest for m in state.all_mappers)
+        if staged or not reads_request:
+            return None
+        frozen = state.invoke_statement().freeze()
+        staged.append(True)
+        submit(first, meet(first, "UDELEG1", now=clock.now(), fetch_locale=lambda: None),
+               RegistrationForm("FR", False, None), now=clock.now())
+        return frozen()
+
+    try:
+        person = meet(second, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
+        with pytest.raises(Conflict) as refused:
+            submit(second, person, RegistrationForm("DE", True, None), now=clock.now())
+        assert staged
+        assert refused.value.message.startswith("You already asked to register on {date}")
+    finally:
+        first.close()
+        second.close()
+    with database() as check:
+        assert list(check.scalars(select(RegistrationRequest.state_code))) == ["FR"]

@@ -66,7 +66,14 @@ def upgrade() -> None:
         sa.Column("review_channel", sa.String(length=32), nullable=True),
         sa.Column("review_ts", sa.String(length=32), nullable=True),
     )
-    op.create_index("ix_registration_requests_person_status", "registration_requests", ["person_id", "status"])
+    op.create_index(
+        "uq_registration_requests_one_pending",
+        "registration_requests",
+        ["person_id"],
+        unique=True,
+        sqlite_where=sa.text("status = 'pending'"),
+        postgresql_where=sa.text("status = 'pending'"),
+    )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), primary_key=True),
