@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from storage.taxonomy import Answer, Area, EntryStatus, Region, Visibility
 from storage.types import UTCDateTime
 
 
@@ -16,9 +32,9 @@ class Base(DeclarativeBase):
     pass
 
 
-def _enum(enum_class: type[enum.Enum]) -> Enum:
+def _enum(enum_class: type[enum.Enum], length: int = 16) -> Enum:
     """A portable enum column (a short string, no native type) that stores values like 'isu'."""
-    return Enum(enum_class, native_enum=False, length=16, values_callable=_values)
+    return Enum(enum_class, native_enum=False, length=length, values_callable=_values)
 
 
 def _values(enum_class: type[enum.Enum]) -> list[str]:
@@ -50,6 +66,7 @@ class StateParty(Base):
     article4: Mapped[bool] = mapped_column(Boolean, default=False)
     article5_deadline: Mapped[date | None] = mapped_column(Date)
     victim_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
+    region: Mapped[Region] = mapped_column(_enum(Region))  # UN M49 continental region
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def is_party_on(self, day: date) -> bool:
@@ -147,3 +164,78 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class _Entry:
+    """What needs and offers share: who posted it for which State, its visibility, status and freshness."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("state_parties.code"))
+    posted_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text)
+    kinds: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Kind
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    visibility: Mapped[Visibility] = mapped_column(_enum(Visibility))
+    status: Mapped[EntryStatus] = mapped_column(_enum(EntryStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # last said to be current
+
+
+class Need(_Entry, Base):
+    """A State's need for assistance, posted on the Platform for Partnerships."""
+
+    __tablename__ = "needs"
+    __table_args__ = (
+        Index("ix_needs_browse", "status", "area", "updated_at"),
+        Index("ix_needs_state", "state_code"),
+    )
+
+    area: Mapped[Area] = mapped_column(_enum(Area, length=24))
+    challenges: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Challenge
+    location: Mapped[str | None] = mapped_column(String(200))  # where in the country
+    consent_to_mapping: Mapped[bool] = mapped_column(Boolean)  # the Committee may use it in its mapping
+    ownership: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Ownership
+
+
+class Offer(_Entry, Base):
+    """Assistance a State is in a position to offer."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        Index("ix_offers_browse", "status", "updated_at"),
+        Index("ix_offers_state", "state_code"),
+    )
+
+    areas: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Area
+    regions: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Region served; 0 with no countries: anywhere
+    countries: Mapped[list[str]] = mapped_column(JSON)  # ISO codes of States served
+    capacity: Mapped[str | None] = mapped_column(String(500))  # the period of the amount, or a description
+    languages: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Language
+    contact: Mapped[str | None] = mapped_column(String(200))
+
+
+class Match(Base):
+    """A need and an offer the bot ranked as fitting, with the score, the reasons, and each side's answer."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("need_id", "offer_id", name="uq_matches_need_offer"),
+                      Index("ix_matches_offer", "offer_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"))
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{"reason": "area", ...params}]
+    need_answer: Mapped[Answer] = mapped_column(_enum(Answer))
+    offer_answer: Mapped[Answer] = mapped_column(_enum(Answer))
+    conversation: Mapped[str | None] = mapped_column(String(32))  # the group DM once both accepted
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    need: Mapped[Need] = relationship(lazy="joined")
+    offer: Mapped[Offer] = relationship(lazy="joined")

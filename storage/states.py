@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import StateParty
+from storage.taxonomy import Region
 
 REFERENCE_FILE = Path(__file__).parent / "reference" / "states_parties.csv"
 
@@ -47,8 +48,13 @@ def _parse_row(row: dict[str, str], line: int) -> dict[str, object]:
     entry = day("entry_into_force")
     if entry is None:
         raise ValueError(f"line {line}: entry_into_force is required")
+    region = (row.get("region") or "").strip().lower()
+    if region not in {r.value for r in Region}:
+        regions = ", ".join(r.value for r in Region)
+        raise ValueError(f"line {line}: region must be one of {regions}, not {region!r}")
     return {
         "code": code,
+        "region": Region(region),
         "entry_into_force": entry,
         "withdrawal_effective": day("withdrawal_effective"),
         "article4": flag("article4"),

@@ -192,7 +192,7 @@ def test_db_upgrade_creates_the_tables_on_a_fresh_sqlite_file(tmp_path):
     assert again.returncode == 0, again.stderr
 
 
-CSV_HEADER = "iso2,entry_into_force,withdrawal_effective,article4,article5_deadline,victim_assistance\n"
+CSV_HEADER = "iso2,entry_into_force,withdrawal_effective,article4,article5_deadline,victim_assistance,region\n"
 
 
 def states_in(tmp_path: Path) -> dict[str, str | None]:
@@ -208,7 +208,7 @@ def states_in(tmp_path: Path) -> dict[str, str | None]:
 def test_states_sync_refuses_a_malformed_file_whole_and_applies_a_good_one(tmp_path):
     bundled = {row["code"]: row["withdrawal_effective"] for row in read_reference()}
     bad = tmp_path / "bad.csv"
-    bad.write_text(CSV_HEADER + "FR,1999-03-01,2030-01-01,,,\nZZ,1999-03-01,,,,\nXY,someday,,,,\n", encoding="utf-8")
+    bad.write_text(CSV_HEADER + "FR,1999-03-01,2030-01-01,,,,europe\nZZ,1999-03-01,,,,,europe\nXY,someday,,,,,europe\n", encoding="utf-8")
 
     # A fresh database: the first start loads the bundled States, then the bad file is refused.
     result = pfp(tmp_path, "states", "sync", "--file", "bad.csv", variables=valid(tmp_path))
@@ -229,7 +229,7 @@ def test_states_sync_refuses_a_malformed_file_whole_and_applies_a_good_one(tmp_p
     assert_no_traceback(missing)
 
     good = tmp_path / "good.csv"
-    good.write_text(CSV_HEADER + "FR,1999-03-01,2030-01-01,,,\n", encoding="utf-8")
+    good.write_text(CSV_HEADER + "FR,1999-03-01,2030-01-01,,,,europe\n", encoding="utf-8")
     applied = pfp(tmp_path, "states", "sync", "--file", str(good), variables=valid(tmp_path))
     assert applied.returncode == 0, applied.stderr
     assert "0 added, 1 updated" in applied.stdout

@@ -11,7 +11,7 @@ from storage.models import StateParty
 from storage.states import REFERENCE_FILE, count_states, list_parties_on, read_reference, sync_reference
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
-HEADER = "iso2,entry_into_force,withdrawal_effective,article4,article5_deadline,victim_assistance\n"
+HEADER = "iso2,entry_into_force,withdrawal_effective,article4,article5_deadline,victim_assistance,region\n"
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_the_shipped_file_lists_the_states_parties(session):
 def test_sync_updates_changed_states_and_adds_new_ones(session, tmp_path):
     sync_reference(session, NOW)
     edited = tmp_path / "states.csv"
-    edited.write_text(HEADER + "FR,1999-03-01,2030-01-01,,,\nXK,2030-01-01,,,,\n", encoding="utf-8")
+    edited.write_text(HEADER + "FR,1999-03-01,2030-01-01,,,,europe\nXK,2030-01-01,,,,,europe\n", encoding="utf-8")
     assert sync_reference(session, NOW, edited) == (1, 1)
     session.commit()
     assert session.get(StateParty, "FR").withdrawal_effective == date(2030, 1, 1)
@@ -48,15 +48,16 @@ def test_sync_updates_changed_states_and_adds_new_ones(session, tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("FRA,1999-03-01,,,,", "line 3: iso2 must be a two-letter ISO 3166 code, not 'FRA'"),
-        ("FR,01/03/1999,,,,", "line 3: entry_into_force must be a date like 1999-03-01, not '01/03/1999'"),
-        ("FR,,,,,", "line 3: entry_into_force is required"),
-        ("FR,1999-03-01,,maybe,,", "line 3: article4 must be 'yes', 'no' or empty, not 'maybe'"),
+        ("FRA,1999-03-01,,,,,europe", "line 3: iso2 must be a two-letter ISO 3166 code, not 'FRA'"),
+        ("FR,01/03/1999,,,,,europe", "line 3: entry_into_force must be a date like 1999-03-01, not '01/03/1999'"),
+        ("FR,,,,,,europe", "line 3: entry_into_force is required"),
+        ("FR,1999-03-01,,maybe,,,europe", "line 3: article4 must be 'yes', 'no' or empty, not 'maybe'"),
+        ("FR,1999-03-01,,,,,antarctica", "line 3: region must be one of africa, americas, asia, europe, oceania, not 'antarctica'"),
     ],
 )
 def test_a_malformed_file_is_refused_whole_with_the_line_named(session, tmp_path, row, message):
     bad = tmp_path / "states.csv"
-    bad.write_text(HEADER + "DE,1999-03-01,,,,\n" + row + "\n", encoding="utf-8")
+    bad.write_text(HEADER + "DE,1999-03-01,,,,,europe\n" + row + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         sync_reference(session, NOW, bad)
     session.rollback()

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("article4", sa.Boolean(), nullable=False),
         sa.Column("article5_deadline", sa.Date(), nullable=True),
         sa.Column("victim_assistance", sa.Boolean(), nullable=False),
+        sa.Column("region", sa.String(length=16), nullable=False),
         sa.Column("updated_at", UTC_DATETIME, nullable=False),
     )
     op.create_table(
