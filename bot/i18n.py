@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot.text import Mrkdwn, SlackUser, StateCode, escape, mention
+from bot.text import Mrkdwn, Msg, SlackUser, StateCode, escape, mention
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "en"
@@ -92,6 +94,8 @@ class Translator:
             return self.country(value)
         if isinstance(value, SlackUser):
             return mention(value)
+        if isinstance(value, Msg):
+            return self._(value)
         return value if isinstance(value, str) else str(value)
 
     def render(self, template: str, **values: Any) -> Mrkdwn:
@@ -99,6 +103,9 @@ class Translator:
 
     def country(self, code: str) -> str:
         return country_name(code, self.language)
+
+    def number(self, value: Any) -> str:
+        return format_decimal(value, locale=_locale(self.language))
 
     def date(self, day: date) -> str:
         return format_date(day, format="long", locale=_locale(self.language))
@@ -131,4 +138,15 @@ def is_territory(code: str) -> bool:
     return (
         len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
         and code in _locale(DEFAULT_LANGUAGE).territories
+    )
+
+
+@cache
+def official_languages(code: str) -> frozenset[str]:
+    """The languages CLDR lists as official (or de facto official) in a country: 'fr', 'es', ..."""
+    spoken = get_global("territory_languages").get(code.upper(), {})
+    return frozenset(
+        language.split("_")[0]
+        for language, facts in spoken.items()
+        if facts.get("official_status") in ("official", "de_facto_official")
     )

@@ -13,6 +13,10 @@ class StateCode(str):
     """An ISO 3166 code inside a message: shown as the country's name in the reader's language."""
 
 
+class Msg(str):
+    """A message id inside a message (a label such as 'need'): translated for the reader when shown."""
+
+
 class SlackUser(str):
     """A Slack user ID inside a message: shown as a mention."""
 

@@ -1,0 +1,251 @@
+"""Matching: when a need or an offer is saved, rank the entries on the other side, keep the best with
+their score and the reasons in words, and say who should be told.
+
+A candidate must cover the need's area and at least one kind of assistance wanted, come from another
+State, and serve the need's country or region (or anywhere). It is then scored out of 1:
+
+| what                                   | weight |
+|----------------------------------------|--------|
+| kinds of assistance wanted that it offers | 0.35 x share |
+| where: the country named / its region / anywhere | 0.25 / 0.20 / 0.10 |
+| a language of the needing State        | 0.15 (0.05 when unknown) |
+| amount, same currency                  | 0.15 x smaller/larger (0.05 when not comparable) |
+| time frame overlap                     | 0.10 x share of the need's period (0.05 when open) |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.errors import N_, NotAuthorised, NotFound
+from bot.i18n import official_languages
+from bot.platform import CURRENT, STALE_AFTER, Entry, Side, Viewer
+from storage import audit
+from storage import platform as queries
+from storage.models import Match, Need, Offer, Person, StateParty
+from storage.people import focal_point_of
+from storage.taxonomy import Answer, Area, Kind, Language, Region, bit, from_mask
+
+KEEP = 10  # matches kept per entry
+NOTIFY_FROM = 0.5  # matches scoring at least this are announced to both States
+NOTIFY_AT_MOST = 3  # per saved entry, so nobody is flooded
+
+
+@dataclass(frozen=True)
+class NeedFacts:
+    id: int
+    state_code: str
+    region: Region
+    area: Area
+    kinds: int
+    amount: Decimal | None
+    currency: str | None
+    starts_on: date | None
+    ends_on: date | None
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    id: int
+    state_code: str
+    kinds: int
+    areas: int
+    regions: int
+    countries: list[str]
+    languages: int
+    amount: Decimal | None
+    currency: str | None
+    starts_on: date | None
+    ends_on: date | None
+
+
+def score(need: NeedFacts, offer: OfferFacts) -> tuple[float, list[dict[str, Any]]] | None:
+    """The fit of an offer to a need, with its reasons; None when it does not fit at all."""
+    if need.state_code == offer.state_code or not offer.areas & bit(need.area):
+        return None
+    shared_kinds = need.kinds & offer.kinds
+    if not shared_kinds:
+        return None
+    if offer.countries or offer.regions:
+        if need.state_code in offer.countries:
+            place, where = 0.25, {"reason": "country", "state": need.state_code}
+        elif offer.regions & bit(need.region):
+            place, where = 0.20, {"reason": "region", "region": need.region.value}
+        else:
+            return None  # the offer is for other places
+    else:
+        place, where = 0.10, {"reason": "anywhere"}
+    wanted = len(from_mask(need.kinds, Kind))
+    kinds = from_mask(shared_kinds, Kind)
+    total = 0.35 * len(kinds) / wanted + place
+    reasons: list[dict[str, Any]] = [
+        {"reason": "area", "area": need.area.value},
+        {"reason": "kinds", "kinds": [k.value for k in kinds]},
+        where,
+    ]
+    spoken = official_languages(need.state_code)
+    offered = {language.value for language in from_mask(offer.languages, Language)}
+    common = sorted(spoken & offered)
+    if common:
+        total += 0.15
+        reasons.append({"reason": "language", "languages": common})
+    elif not offered:
+        total += 0.05
+    if need.amount and offer.amount and need.currency == offer.currency:
+        ratio = float(min(need.amount, offer.amount) / max(need.amount, offer.amount))
+        total += 0.15 * ratio
+        if ratio >= 0.5:
+            reasons.append({"reason": "amount", "currency": need.currency, "covers": round(ratio, 2)})
+    else:
+        total += 0.05
+    overlap = _overlap(need, offer)
+    if overlap is None:
+        total += 0.05
+    elif overlap > 0:
+        total += 0.10 * overlap
+        reasons.append({"reason": "period"})
+    return round(total, 4), reasons
+
+
+def _overlap(need: NeedFacts, offer: OfferFacts) -> float | None:
+    """The share of the need's time frame the offer is available in; None when either is open."""
+    if not (need.starts_on and need.ends_on and (offer.starts_on or offer.ends_on)):
+        return None
+    start = max(need.starts_on, offer.starts_on or need.starts_on)
+    end = min(need.ends_on, offer.ends_on or need.ends_on)
+    length = (need.ends_on - need.starts_on).days + 1
+    return max(0, (end - start).days + 1) / length
+
+
+def _need_facts(need: Need, region: Region) -> NeedFacts:
+    return NeedFacts(need.id, need.state_code, region, need.area, need.kinds, need.amount, need.currency,
+                     need.starts_on, need.ends_on)
+
+
+def _offer_facts(offer: Offer) -> OfferFacts:
+    return OfferFacts(offer.id, offer.state_code, offer.kinds, offer.areas, offer.regions, list(offer.countries),
+                      offer.languages, offer.amount, offer.currency, offer.starts_on, offer.ends_on)
+
+
+def rank(session: Session, entry: Entry, *, now: datetime) -> list[tuple[int, float, list[dict[str, Any]]]]:
+    """The best entries on the other side for a need or an offer: (their id, score, reasons), best first."""
+    fresh_since = now - STALE_AFTER
+    scored: list[tuple[int, float, list[dict[str, Any]]]] = []
+    if isinstance(entry, Need):
+        state = session.get_one(StateParty, entry.state_code)
+        need = _need_facts(entry, state.region)
+        for row in queries.offer_candidates(session, area=entry.area, kinds=entry.kinds,
+                                            exclude_state=entry.state_code, fresh_since=fresh_since):
+            result = score(need, OfferFacts(**row._mapping))
+            if result is not None:
+                scored.append((row.id, *result))
+    else:
+        offer = _offer_facts(entry)
+        areas = from_mask(entry.areas, Area)
+        for row in queries.need_candidates(session, areas=areas, kinds=entry.kinds,
+                                           exclude_state=entry.state_code, fresh_since=fresh_since):
+            result = score(NeedFacts(**row._mapping), offer)
+            if result is not None:
+                scored.append((row.id, *result))
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored[:KEEP]
+
+
+def refresh(session: Session, entry: Entry, *, now: datetime) -> list[Match]:
+    """Ranks again and keeps the results; returns the new matches worth announcing. A match someone
+    called not relevant is never made again; one already announced is only re-scored."""
+    is_need = isinstance(entry, Need)
+    existing = {
+        (m.offer_id if is_need else m.need_id): m
+        for m in queries.matches_for(session, **({"need_id": entry.id} if is_need else {"offer_id": entry.id}))
+    }
+    new: list[Match] = []
+    for other_id, points, reasons in rank(session, entry, now=now):
+        match = existing.get(other_id)
+        if match is not None:
+            if Answer.NOT_RELEVANT not in (match.need_answer, match.offer_answer):
+                match.score, match.reasons, match.updated_at = points, reasons, now
+            continue
+        match = Match(
+            need_id=entry.id if is_need else other_id, offer_id=other_id if is_need else entry.id,
+            score=points, reasons=reasons, need_answer=Answer.WAITING, offer_answer=Answer.WAITING,
+            created_at=now, updated_at=now,
+        )
+        session.add(match)
+        new.append(match)
+    session.commit()
+    return [m for m in new if m.score >= NOTIFY_FROM][:NOTIFY_AT_MOST]
+
+
+def contact_of(session: Session, entry: Entry) -> Person:
+    """Who hears about an entry's matches: its State's focal point, or else whoever posted it."""
+    return focal_point_of(session, entry.state_code) or session.get_one(Person, entry.posted_by)
+
+
+def best_for(session: Session, need: Need, viewer_person: Person | None) -> list[Match]:
+    """A need's best current matches that the viewer may see, leaving out dismissed ones."""
+    viewer = Viewer.of(viewer_person)
+    return [
+        m for m in queries.matches_for(session, need_id=need.id)
+        if Answer.NOT_RELEVANT not in (m.need_answer, m.offer_answer)
+        and m.offer.status in CURRENT and viewer.can_view(m.offer)
+    ][:5]
+
+
+def waiting_for(session: Session, person: Person) -> list[tuple[Match, Side]]:
+    """Matches the person's State has still to answer, with the side it answers for."""
+    if person.state_code is None:
+        return []
+    viewer = Viewer.of(person)
+    waiting = []
+    for match in queries.matches_waiting_for(session, person.state_code):
+        side: Side = "need" if match.need.state_code == person.state_code else "offer"
+        other = match.offer if side == "need" else match.need
+        if viewer.can_view(other):
+            waiting.append((match, side))
+    return waiting
+
+
+@dataclass(frozen=True)
+class Answered:
+    match: Match
+    side: Side
+    both_accepted: bool
+
+
+def answer(session: Session, person: Person, match_id: int, *, accept: bool, now: datetime) -> Answered:
+    """One side accepts ("Start a conversation") or dismisses ("Not relevant") a match."""
+    match = session.get(Match, match_id)
+    if match is None:
+        raise NotFound(N_("This match no longer exists."))
+    if person.state_code == match.need.state_code:
+        side: Side = "need"
+    elif person.state_code == match.offer.state_code:
+        side = "offer"
+    else:
+        audit.record(session, at=now, actor=person.slack_user_id, action="match.answer_refused",
+                     subject=f"match:{match_id}", detail="accept" if accept else "not relevant")
+        session.commit()
+        raise NotAuthorised(N_("Only delegates of the two States concerned can answer this match."))
+    before = {"need": match.need_answer.value, "offer": match.offer_answer.value}
+    value = Answer.ACCEPTED if accept else Answer.NOT_RELEVANT
+    if side == "need":
+        match.need_answer = value
+    else:
+        match.offer_answer = value
+    match.updated_at = now
+    audit.record(session, at=now, actor=person.slack_user_id, action="match.answered", subject=f"match:{match_id}",
+                 before=before, after={"need": match.need_answer.value, "offer": match.offer_answer.value})
+    session.commit()
+    both = match.need_answer == Answer.ACCEPTED and match.offer_answer == Answer.ACCEPTED
+    return Answered(match, side, both)
+
+
+def record_conversation(session: Session, match: Match, channel: str) -> None:
+    match.conversation = channel
+    session.commit()

@@ -1,0 +1,480 @@
+"""The Platform for Partnerships: posting, editing and closing needs and offers, who may see and
+change them, and how fresh they are. Every change is audited with the entry before and after."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, TypeVar
+
+from babel.numbers import list_currencies
+from sqlalchemy.orm import Session
+
+from bot.errors import N_, FieldErrors, NotAuthorised, NotFound
+from bot.people import is_isu
+from bot.text import Msg, StateCode
+from storage import audit
+from storage import platform as queries
+from storage.models import Need, Offer, Person, Role
+from storage.taxonomy import (
+    Area,
+    Challenge,
+    EntryStatus,
+    Kind,
+    Language,
+    Ownership,
+    Region,
+    Visibility,
+    bit,
+    from_mask,
+    to_mask,
+)
+
+E = TypeVar("E", bound=enum.Enum)
+Side = Literal["need", "offer"]
+Entry = Need | Offer
+MODELS: dict[str, type[Entry]] = {"need": Need, "offer": Offer}
+
+# An entry nobody has confirmed for six months is stale: it leaves the default browse.
+STALE_AFTER = timedelta(days=182)
+# A month before that, its State is asked (App Home, and the reminders issue) to confirm it.
+DUE_FOR_UPDATE_AFTER = timedelta(days=152)
+TITLE_MAX, DESCRIPTION_MAX, LOCATION_MAX, CAPACITY_MAX, CONTACT_MAX = 150, 3000, 200, 500, 200
+AMOUNT_MAX = Decimal("1e13")
+CURRENT = (EntryStatus.OPEN, EntryStatus.PARTLY_MET)
+
+# Block IDs of the entry forms; the modal and its field errors use the same names.
+F_TITLE, F_DESCRIPTION, F_AREA, F_AREAS, F_KINDS = "title", "description", "area", "areas", "kinds"
+F_CHALLENGES, F_AMOUNT, F_CURRENCY, F_STARTS, F_ENDS = "challenges", "amount", "currency", "starts_on", "ends_on"
+F_LOCATION, F_VISIBILITY, F_CONSENT, F_OWNERSHIP = "location", "visibility", "consent", "ownership"
+F_REGIONS, F_COUNTRIES, F_CAPACITY, F_LANGUAGES, F_CONTACT = "regions", "countries", "capacity", "languages", "contact"
+
+
+class NotRegistered(NotAuthorised):
+    pass
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as far as visibility is concerned."""
+
+    state_code: str | None
+    sees_everything: bool  # ISU staff and Committee members
+    is_delegate: bool
+
+    @classmethod
+    def of(cls, person: Person | None) -> Viewer:
+        if person is None:
+            return cls(state_code=None, sees_everything=False, is_delegate=False)
+        return cls(
+            state_code=person.state_code,
+            sees_everything=person.has_role(Role.ISU) or person.has_role(Role.COMMITTEE),
+            is_delegate=person.state_code is not None,
+        )
+
+    @property
+    def visibilities(self) -> frozenset[Visibility]:
+        if self.sees_everything:
+            return frozenset(Visibility)
+        if self.is_delegate:
+            return frozenset({Visibility.PUBLIC, Visibility.STATES})
+        return frozenset({Visibility.PUBLIC})
+
+    def can_view(self, entry: Entry) -> bool:
+        """The one rule of consent: a State's own entries, or what its chosen visibility allows."""
+        if self.sees_everything or entry.state_code == self.state_code:
+            return True
+        return entry.visibility in self.visibilities and entry.status != EntryStatus.WITHDRAWN
+
+
+def is_stale(entry: Entry, now: datetime) -> bool:
+    return entry.confirmed_at < now - STALE_AFTER
+
+
+def is_due_for_update(entry: Entry, now: datetime) -> bool:
+    return entry.status in CURRENT and entry.confirmed_at < now - DUE_FOR_UPDATE_AFTER
+
+
+def require_delegate(person: Person) -> str:
+    """The State a person posts for; anyone else is told how to register."""
+    if person.state_code is None:
+        raise NotRegistered(
+            N_("Only registered delegates can post for their State. Type `/pfp register` to register; "
+               "ISU staff will confirm it.")
+        )
+    return person.state_code
+
+
+# ------------------------------------------------------------------------------------------ forms
+
+
+@dataclass
+class _Form:
+    """Reads a submitted form's values and collects every problem, each on its own field."""
+
+    values: dict[str, Any]
+    language: str
+    errors: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def text(self, name: str, limit: int, *, required: bool) -> str | None:
+        value = (self.values.get(name) or "").strip()
+        if not value:
+            if required:
+                self.errors[name] = (N_("Please fill this in."), {})
+            return None
+        if len(value) > limit:
+            self.errors[name] = (
+                N_("Please shorten this to {limit} characters (it has {length})."),
+                {"limit": limit, "length": len(value)},
+            )
+        return value
+
+    def one(self, name: str, enum_class: type[E], *, required: bool = True) -> E | None:
+        raw = self.values.get(name)
+        if raw in (None, ""):
+            if required:
+                self.errors[name] = (N_("Please choose one."), {})
+            return None
+        try:
+            return enum_class(raw)
+        except ValueError:
+            self.errors[name] = (N_("Please choose one of the options."), {})
+            return None
+
+    def many(self, name: str, enum_class: type[E], *, required: bool) -> list[E]:
+        raw = self.values.get(name) or []
+        try:
+            chosen = [enum_class(value) for value in raw]
+        except ValueError:
+            self.errors[name] = (N_("Please choose among the options."), {})
+            return []
+        if required and not chosen:
+            self.errors[name] = (N_("Please choose at least one."), {})
+        return chosen
+
+    def amount(self) -> tuple[Decimal | None, str | None]:
+        from babel.numbers import NumberFormatError, parse_decimal
+
+        raw = (self.values.get(F_AMOUNT) or "").strip().replace("\u00a0", " ").replace("\u202f", " ")
+        currency = (self.values.get(F_CURRENCY) or "").strip().upper() or None
+        amount = None
+        if raw:
+            try:
+                amount = parse_decimal(raw.replace(" ", ""), locale=_number_locale(self.language), strict=False)
+            except (NumberFormatError, InvalidOperation, ValueError):
+                self.errors[F_AMOUNT] = (N_("Write the amount as a number, for example 250000."), {})
+            else:
+                if amount < 0:
+                    self.errors[F_AMOUNT] = (N_("The amount cannot be negative."), {})
+                elif amount >= AMOUNT_MAX:
+                    self.errors[F_AMOUNT] = (N_("This amount is too large; check the number of zeros."), {})
+                amount = amount.quantize(Decimal("0.01"))
+        if currency is not None and currency not in _currencies():
+            self.errors[F_CURRENCY] = (
+                N_("'{currency}' is not a currency code: use three letters such as USD, EUR or CHF."),
+                {"currency": currency[:10]},
+            )
+        elif amount is not None and currency is None:
+            self.errors[F_CURRENCY] = (N_("Say which currency the amount is in (USD, EUR, CHF...)."), {})
+        return amount, currency
+
+    def period(self) -> tuple[date | None, date | None]:
+        def day(name: str) -> date | None:
+            raw = self.values.get(name)
+            if not raw:
+                return None
+            try:
+                return date.fromisoformat(raw)
+            except (TypeError, ValueError):
+                self.errors[name] = (N_("Please pick a date."), {})
+                return None
+
+        starts, ends = day(F_STARTS), day(F_ENDS)
+        if starts and ends and ends < starts:
+            self.errors[F_ENDS] = (N_("The end date is before the start date."), {})
+        return starts, ends
+
+    def done(self) -> None:
+        if self.errors:
+            raise FieldErrors(self.errors)
+
+
+def _number_locale(language: str) -> str:
+    return {"en": "en_GB"}.get(language, language)
+
+
+def _currencies() -> set[str]:
+    return set(list_currencies())
+
+
+@dataclass(frozen=True)
+class NeedForm:
+    area: Area
+    kinds: list[Kind]
+    challenges: list[Challenge]
+    title: str
+    description: str
+    amount: Decimal | None
+    currency: str | None
+    starts_on: date | None
+    ends_on: date | None
+    location: str | None
+    visibility: Visibility
+    consent_to_mapping: bool
+    ownership: list[Ownership]
+
+
+@dataclass(frozen=True)
+class OfferForm:
+    kinds: list[Kind]
+    areas: list[Area]
+    regions: list[Region]
+    countries: list[str]
+    title: str
+    description: str
+    amount: Decimal | None
+    currency: str | None
+    capacity: str | None
+    languages: list[Language]
+    starts_on: date | None
+    ends_on: date | None
+    contact: str | None
+    visibility: Visibility
+
+
+def read_need_form(values: dict[str, Any], *, language: str) -> NeedForm:
+    form = _Form(values, language)
+    area = form.one(F_AREA, Area)
+    kinds = form.many(F_KINDS, Kind, required=True)
+    challenges = form.many(F_CHALLENGES, Challenge, required=True)
+    title = form.text(F_TITLE, TITLE_MAX, required=True)
+    description = form.text(F_DESCRIPTION, DESCRIPTION_MAX, required=True)
+    amount, currency = form.amount()
+    starts, ends = form.period()
+    location = form.text(F_LOCATION, LOCATION_MAX, required=False)
+    visibility = form.one(F_VISIBILITY, Visibility)
+    ownership = form.many(F_OWNERSHIP, Ownership, required=False)
+    form.done()
+    return NeedForm(
+        area=area, kinds=kinds, challenges=challenges, title=title, description=description,  # type: ignore[arg-type]
+        amount=amount, currency=currency, starts_on=starts, ends_on=ends, location=location,
+        visibility=visibility, consent_to_mapping="yes" in (values.get(F_CONSENT) or []),  # type: ignore[arg-type]
+        ownership=ownership,
+    )
+
+
+def read_offer_form(values: dict[str, Any], *, language: str, known_states: set[str]) -> OfferForm:
+    form = _Form(values, language)
+    kinds = form.many(F_KINDS, Kind, required=True)
+    areas = form.many(F_AREAS, Area, required=True)
+    regions = form.many(F_REGIONS, Region, required=False)
+    countries = sorted({str(code).upper() for code in values.get(F_COUNTRIES) or []})
+    if any(code not in known_states for code in countries):
+        form.errors[F_COUNTRIES] = (N_("Choose the States from the list."), {})
+    title = form.text(F_TITLE, TITLE_MAX, required=True)
+    description = form.text(F_DESCRIPTION, DESCRIPTION_MAX, required=True)
+    amount, currency = form.amount()
+    capacity = form.text(F_CAPACITY, CAPACITY_MAX, required=False)
+    languages = form.many(F_LANGUAGES, Language, required=True)
+    starts, ends = form.period()
+    contact = form.text(F_CONTACT, CONTACT_MAX, required=False)
+    visibility = form.one(F_VISIBILITY, Visibility)
+    form.done()
+    return OfferForm(
+        kinds=kinds, areas=areas, regions=regions, countries=countries, title=title,  # type: ignore[arg-type]
+        description=description, amount=amount, currency=currency, capacity=capacity,  # type: ignore[arg-type]
+        languages=languages, starts_on=starts, ends_on=ends, contact=contact, visibility=visibility,  # type: ignore[arg-type]
+    )
+
+
+def _columns(form: NeedForm | OfferForm) -> dict[str, Any]:
+    """A form's values as the entry's column values."""
+    if isinstance(form, NeedForm):
+        return {
+            "area": form.area, "kinds": to_mask(form.kinds), "challenges": to_mask(form.challenges),
+            "title": form.title, "description": form.description, "amount": form.amount,
+            "currency": form.currency, "starts_on": form.starts_on, "ends_on": form.ends_on,
+            "location": form.location, "visibility": form.visibility,
+            "consent_to_mapping": form.consent_to_mapping, "ownership": to_mask(form.ownership),
+        }
+    return {
+        "kinds": to_mask(form.kinds), "areas": to_mask(form.areas), "regions": to_mask(form.regions),
+        "countries": form.countries, "title": form.title, "description": form.description,
+        "amount": form.amount, "currency": form.currency, "capacity": form.capacity,
+        "languages": to_mask(form.languages), "starts_on": form.starts_on, "ends_on": form.ends_on,
+        "contact": form.contact, "visibility": form.visibility,
+    }
+
+
+def snapshot(entry: Entry) -> dict[str, Any]:
+    """An entry as the audit log keeps it: plain JSON values, masks spelled out."""
+    values: dict[str, Any] = {}
+    for column in entry.__table__.columns:
+        value = getattr(entry, column.key)
+        if column.key in ("kinds", "challenges", "ownership", "areas", "regions", "languages"):
+            enum_class = {"kinds": Kind, "challenges": Challenge, "ownership": Ownership, "areas": Area,
+                          "regions": Region, "languages": Language}[column.key]
+            value = [member.value for member in from_mask(value or 0, enum_class)]
+        elif isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, date | datetime):
+            value = value.isoformat()
+        values[column.key] = value
+    return values
+
+
+def side_of(entry: Entry) -> Side:
+    return "need" if isinstance(entry, Need) else "offer"
+
+
+# -------------------------------------------------------------------------------------- changes
+
+
+def post(session: Session, person: Person, form: NeedForm | OfferForm, *, now: datetime) -> Entry:
+    state_code = require_delegate(person)
+    model = Need if isinstance(form, NeedForm) else Offer
+    entry = model(
+        **_columns(form), state_code=state_code, posted_by=person.id, status=EntryStatus.OPEN,
+        created_at=now, updated_at=now, confirmed_at=now,
+    )
+    session.add(entry)
+    session.flush()
+    audit.record(session, at=now, actor=person.slack_user_id, action=f"{side_of(entry)}.posted",
+                 subject=f"{side_of(entry)}:{entry.id}", after=snapshot(entry))
+    session.commit()
+    return entry
+
+
+def find(session: Session, side: Side, entry_id: int, viewer: Viewer) -> Entry:
+    """An entry the viewer may see; one they may not see does not exist for them."""
+    entry = session.get(MODELS[side], entry_id)
+    if entry is None or not viewer.can_view(entry):
+        raise NotFound(
+            N_("There is no {side} number {number}. Type `/pfp browse` to see the entries you can open."),
+            side=side_label(side), number=entry_id,
+        )
+    return entry
+
+
+def side_label(side: Side) -> Msg:
+    return Msg(N_("need")) if side == "need" else Msg(N_("offer"))
+
+
+def editable(session: Session, person: Person, side: Side, entry_id: int, *, now: datetime, action: str) -> Entry:
+    """An entry the person may change: their own State's, or any for ISU staff. Anyone else is refused,
+    and the attempt (a forged button, say) is audited."""
+    entry = find(session, side, entry_id, Viewer.of(person))
+    if is_isu(person) or (person.state_code is not None and person.state_code == entry.state_code):
+        return entry
+    audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.change_refused",
+                 subject=f"{side}:{entry_id}", detail=action)
+    session.commit()
+    raise NotAuthorised(
+        N_("Only delegates of {state} and ISU staff can change this entry. Nothing was changed."),
+        state=StateCode(entry.state_code),
+    )
+
+
+def edit(session: Session, person: Person, side: Side, entry_id: int, form: NeedForm | OfferForm,
+         *, now: datetime) -> Entry:
+    entry = editable(session, person, side, entry_id, now=now, action="edit")
+    before = snapshot(entry)
+    for key, value in _columns(form).items():
+        setattr(entry, key, value)
+    entry.updated_at = entry.confirmed_at = now  # editing an entry confirms it is current
+    audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.edited",
+                 subject=f"{side}:{entry.id}", before=before, after=snapshot(entry))
+    session.commit()
+    return entry
+
+
+def change_status(session: Session, person: Person, side: Side, entry_id: int, status: EntryStatus,
+                  *, now: datetime) -> Entry:
+    entry = editable(session, person, side, entry_id, now=now, action=status.value)
+    before = snapshot(entry)
+    entry.status = status
+    entry.updated_at = now
+    if status in CURRENT:
+        entry.confirmed_at = now
+    audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.status",
+                 subject=f"{side}:{entry.id}", before=before, after=snapshot(entry))
+    session.commit()
+    return entry
+
+
+def confirm_current(session: Session, person: Person, side: Side, entry_id: int, *, now: datetime) -> Entry:
+    """"Still current": the entry's freshness starts again."""
+    entry = editable(session, person, side, entry_id, now=now, action="confirm")
+    before = snapshot(entry)
+    entry.confirmed_at = now
+    audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.confirmed",
+                 subject=f"{side}:{entry.id}", before=before, after=snapshot(entry))
+    session.commit()
+    return entry
+
+
+def known_state_codes(session: Session, today: date) -> set[str]:
+    from storage.states import list_parties_on
+
+    return {state.code for state in list_parties_on(session, today)}
+
+
+
+# ------------------------------------------------------------------------------------------- browse
+
+PAGE_SIZE = 10
+BROWSE_STATUSES = ("current", "stale", "met", "withdrawn")
+
+
+def browse_filters(raw: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
+    """Browse filters from a modal's metadata and a change; anything unknown falls back to 'all'."""
+    filters: dict[str, Any] = {"side": "need", "area": None, "kind": None, "state": None, "region": None,
+                               "status": "current", "page": 0, "size": PAGE_SIZE}
+    for key, value in {**(raw or {}), **changes}.items():
+        if key in filters:
+            filters[key] = None if value == "*" else value
+    checks = {"area": Area, "kind": Kind, "region": Region}
+    for key, enum_class in checks.items():
+        if filters[key] not in {m.value for m in enum_class}:
+            filters[key] = None
+    if filters["side"] not in MODELS:
+        filters["side"] = "need"
+    if filters["status"] not in BROWSE_STATUSES:
+        filters["status"] = "current"
+    if not (isinstance(filters["state"], str) and len(filters["state"]) == 2 and filters["state"].isalpha()):
+        filters["state"] = None
+    try:
+        filters["page"] = max(0, int(filters["page"]))
+    except (TypeError, ValueError):
+        filters["page"] = 0
+    filters["size"] = PAGE_SIZE
+    if "page" not in changes and changes:
+        filters["page"] = 0  # a new filter starts from the first page
+    return filters
+
+
+def browse(session: Session, person: Person | None, filters: dict[str, Any], *, now: datetime) -> tuple[
+        list[Entry], int]:
+    viewer = Viewer.of(person)
+    query = queries.BrowseQuery(
+        area=Area(filters["area"]) if filters["area"] else None,
+        kind_bit=bit(Kind(filters["kind"])) if filters["kind"] else None,
+        state=filters["state"], region=filters["region"], status=filters["status"],
+        offset=filters["page"] * filters["size"], limit=filters["size"],
+    )
+    return queries.browse(
+        session, MODELS[filters["side"]], query, visibilities=viewer.visibilities, own_state=viewer.state_code,
+        everything=viewer.sees_everything, fresh_since=now - STALE_AFTER,
+    )
+
+
+def state_entries(session: Session, state_code: str) -> list[Entry]:
+    return [*queries.entries_of_state(session, Need, state_code), *queries.entries_of_state(session, Offer, state_code)]
+
+
+def usage(session: Session, *, now: datetime) -> tuple[queries.Usage, queries.Usage]:
+    """Platform use over the last 30 and 365 days, for the ISU and the Committee."""
+    month, year = (queries.usage_since(session, now - timedelta(days=days)) for days in (30, 365))
+    return month, year

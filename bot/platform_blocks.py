@@ -1,0 +1,572 @@
+"""Block Kit of the Platform for Partnerships: the need and offer forms, entry cards, browse, matches."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from babel import Locale
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    OptionGroup,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import platform as p
+from bot.blocks import section
+from bot.errors import N_
+from bot.i18n import Translator
+from bot.text import Mrkdwn, Msg, StateCode
+from storage.models import Match, Need, Offer, StateParty
+from storage.platform import Usage
+from storage.taxonomy import (
+    Area,
+    Challenge,
+    EntryStatus,
+    Kind,
+    Language,
+    Ownership,
+    Region,
+    Visibility,
+    from_mask,
+)
+
+NEED_FORM, OFFER_FORM, BROWSE = "need_form", "offer_form", "browse"
+EDIT, CONFIRM, PARTLY_MET, MET, WITHDRAW, OPEN = (
+    "entry.edit", "entry.confirm", "entry.partly_met", "entry.met", "entry.withdraw", "entry.open",
+)
+STATUS_ACTIONS = {PARTLY_MET: EntryStatus.PARTLY_MET, MET: EntryStatus.MET, WITHDRAW: EntryStatus.WITHDRAWN}
+ACCEPT_MATCH, DISMISS_MATCH = "match.accept", "match.not_relevant"
+BROWSE_FILTER, BROWSE_PAGE = "browse.filter", "browse.page"
+ALL = "*"
+
+AREAS = {
+    Area.STOCKPILE_DESTRUCTION: N_("Stockpile destruction (Article 4)"),
+    Area.CLEARANCE: N_("Survey and clearance (Article 5)"),
+    Area.VICTIM_ASSISTANCE: N_("Victim assistance"),
+    Area.RISK_EDUCATION: N_("Risk education"),
+    Area.NATIONAL_CAPACITY: N_("National capacity and coordination"),
+}
+KINDS = {
+    Kind.FINANCIAL: N_("Financial support"),
+    Kind.EQUIPMENT: N_("Equipment"),
+    Kind.EXPERTISE: N_("Expertise"),
+    Kind.KNOW_HOW: N_("Experience and technical know-how"),
+    Kind.BEST_PRACTICE: N_("Sharing of best practice"),
+}
+CHALLENGES = {
+    Challenge.FINANCIAL: N_("Financial"),
+    Challenge.TECHNICAL: N_("Technical"),
+    Challenge.POLITICAL: N_("Political"),
+}
+OWNERSHIP = {
+    Ownership.HIGH_LEVEL_INTEREST: N_("High-level national interest"),
+    Ownership.NATIONAL_AUTHORITY: N_("An empowered national authority"),
+    Ownership.CLEAR_PICTURE: N_("A clear picture of the problem"),
+    Ownership.REALISTIC_PLAN: N_("A realistic national plan"),
+    Ownership.NATIONAL_FUNDING: N_("National funding"),
+}
+REGIONS = {
+    Region.AFRICA: N_("Africa"),
+    Region.AMERICAS: N_("Americas"),
+    Region.ASIA: N_("Asia"),
+    Region.EUROPE: N_("Europe"),
+    Region.OCEANIA: N_("Oceania"),
+}
+VISIBILITIES = {
+    Visibility.PUBLIC: N_("Public: anyone, and the Convention's website"),
+    Visibility.STATES: N_("States Parties: registered delegates, the ISU and the Committee"),
+    Visibility.ISU: N_("Confidential: the ISU and the Committee only"),
+}
+STATUSES = {
+    EntryStatus.OPEN: N_("Open"),
+    EntryStatus.PARTLY_MET: N_("Partly met"),
+    EntryStatus.MET: N_("Met"),
+    EntryStatus.WITHDRAWN: N_("Withdrawn"),
+}
+BROWSE_STATUSES = {
+    "current": N_("Current"),
+    "stale": N_("Not confirmed for six months"),
+    "met": N_("Met"),
+    "withdrawn": N_("Withdrawn"),
+}
+
+
+def entry_value(side: p.Side, entry_id: int) -> str:
+    return json.dumps({"side": side, "id": entry_id})
+
+
+def read_entry_value(value: str | None) -> tuple[p.Side, int]:
+    """The entry a button points at; anything forged becomes 'no such entry'."""
+    try:
+        data = json.loads(value or "")
+        side, entry_id = data["side"], int(data["id"])
+    except (ValueError, KeyError, TypeError):
+        side, entry_id = "need", 0
+    return ("offer" if side == "offer" else "need"), entry_id
+
+
+# ------------------------------------------------------------------------------------- form reading
+
+
+def form_values(view: dict[str, Any]) -> dict[str, Any]:
+    """A submitted modal's values by block ID, whatever the element: text, date, one or several choices."""
+    values: dict[str, Any] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        for element in actions.values():
+            kind = element.get("type")
+            if kind in ("checkboxes", "multi_static_select"):
+                values[block_id] = [o.get("value") for o in element.get("selected_options") or []]
+            elif kind in ("static_select", "radio_buttons"):
+                values[block_id] = (element.get("selected_option") or {}).get("value")
+            elif kind == "datepicker":
+                values[block_id] = element.get("selected_date")
+            else:
+                values[block_id] = element.get("value")
+    return values
+
+
+# -------------------------------------------------------------------------------------------- forms
+
+
+def _options(tr: Translator, labels: dict[Any, str]) -> list[Option]:
+    return [Option(value=key.value, text=tr._(label)[:75]) for key, label in labels.items()]
+
+
+def _chosen(options: list[Option], values: list[str] | None) -> list[Option] | None:
+    picked = [o for o in options if o.value in (values or [])]
+    return picked or None
+
+
+def _one(options: list[Option], value: str | None) -> Option | None:
+    return next((o for o in options if o.value == value), None)
+
+
+def _text(tr: Translator, block: str, label: str, *, limit: int, value: str | None = None, optional=False,
+          multiline=False, placeholder: str | None = None) -> InputBlock:
+    return InputBlock(
+        block_id=block, label=tr._(label), optional=optional,
+        element=PlainTextInputElement(action_id=block, max_length=limit, multiline=multiline, initial_value=value,
+                                      placeholder=tr._(placeholder) if placeholder else None),
+    )
+
+
+def _checkboxes(tr: Translator, block: str, label: str, labels: dict[Any, str], chosen: list[str] | None,
+                *, optional=False) -> InputBlock:
+    options = _options(tr, labels)
+    return InputBlock(block_id=block, label=tr._(label), optional=optional, element=CheckboxesElement(
+        action_id=block, options=options, initial_options=_chosen(options, chosen)))
+
+
+def _dates(tr: Translator, starts: str | None, ends: str | None, start_label: str, end_label: str) -> list[Block]:
+    return [
+        InputBlock(block_id=p.F_STARTS, label=tr._(start_label), optional=True,
+                   element=DatePickerElement(action_id=p.F_STARTS, initial_date=starts)),
+        InputBlock(block_id=p.F_ENDS, label=tr._(end_label), optional=True,
+                   element=DatePickerElement(action_id=p.F_ENDS, initial_date=ends)),
+    ]
+
+
+def _visibility(tr: Translator, value: str | None) -> InputBlock:
+    options = _options(tr, VISIBILITIES)
+    return InputBlock(block_id=p.F_VISIBILITY, label=tr._("Who may see it"), element=RadioButtonsElement(
+        action_id=p.F_VISIBILITY, options=options, initial_option=_one(options, value or Visibility.STATES.value)))
+
+
+def _amount(tr: Translator, amount: str | None, currency: str | None, label: str) -> list[Block]:
+    return [
+        _text(tr, p.F_AMOUNT, label, limit=20, value=amount, optional=True, placeholder=N_("e.g. 250000")),
+        _text(tr, p.F_CURRENCY, N_("Currency"), limit=3, value=currency, optional=True,
+              placeholder=N_("USD, EUR, CHF...")),
+    ]
+
+
+def _metadata(entry_id: int | None, channel: str | None) -> str:
+    return json.dumps({"id": entry_id, "channel": channel})
+
+
+def read_metadata(view: dict[str, Any]) -> tuple[int | None, str | None]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+        return (int(data["id"]) if data.get("id") is not None else None), data.get("channel")
+    except (ValueError, TypeError):
+        return None, None
+
+
+def need_form(tr: Translator, need: Need | None, *, channel: str | None) -> View:
+    values = p.snapshot(need) if need else {}
+    areas = _options(tr, AREAS)
+    consent = Option(value="yes", text=tr._("The Committee may use this need in its mapping of challenges"))
+    blocks: list[Block] = [
+        InputBlock(block_id=p.F_AREA, label=tr._("Area"), element=StaticSelectElement(
+            action_id=p.F_AREA, options=areas, initial_option=_one(areas, values.get("area")),
+            placeholder=tr._("Choose an area"))),
+        _checkboxes(tr, p.F_KINDS, N_("Kind of assistance wanted"), KINDS, values.get("kinds")),
+        _checkboxes(tr, p.F_CHALLENGES, N_("Nature of the challenge"), CHALLENGES, values.get("challenges")),
+        _text(tr, p.F_TITLE, N_("Title"), limit=p.TITLE_MAX, value=values.get("title"),
+              placeholder=N_("e.g. Survey of mined areas in the north-west")),
+        _text(tr, p.F_DESCRIPTION, N_("Description"), limit=p.DESCRIPTION_MAX, value=values.get("description"),
+              multiline=True),
+        *_amount(tr, values.get("amount"), values.get("currency"), N_("Estimated amount (optional)")),
+        *_dates(tr, values.get("starts_on"), values.get("ends_on"), N_("From"), N_("To")),
+        _text(tr, p.F_LOCATION, N_("Where in the country (optional)"), limit=p.LOCATION_MAX,
+              value=values.get("location"), optional=True),
+        _visibility(tr, values.get("visibility")),
+        InputBlock(block_id=p.F_CONSENT, label=tr._("Consent"), optional=True, element=CheckboxesElement(
+            action_id=p.F_CONSENT, options=[consent], initial_options=[consent] if values.get("consent_to_mapping")
+            else None)),
+        _checkboxes(tr, p.F_OWNERSHIP, N_("National ownership: what your State has in place (optional)"),
+                    OWNERSHIP, values.get("ownership"), optional=True),
+    ]
+    return View(type="modal", callback_id=NEED_FORM, private_metadata=_metadata(need.id if need else None, channel),
+                title=tr._("Need for assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
+
+
+def state_options(tr: Translator, states: list[StateParty]) -> tuple[list[Option] | None, list[OptionGroup] | None]:
+    """States for a select: plain options up to 100, else groups by letter (Slack's limit)."""
+    named = sorted(((tr.country(s.code), s.code) for s in states), key=lambda pair: pair[0].casefold())
+    options = [Option(value=code, text=name[:75]) for name, code in named]
+    if len(options) <= 100:
+        return options, None
+    chunks = [named[i : i + 100] for i in range(0, len(named), 100)]
+    groups = [
+        OptionGroup(label=f"{c[0][0][0]}–{c[-1][0][0]}", options=[Option(value=code, text=n[:75]) for n, code in c])
+        for c in chunks
+    ]
+    return None, groups
+
+
+def offer_form(tr: Translator, offer: Offer | None, states: list[StateParty], *, channel: str | None) -> View:
+    values = p.snapshot(offer) if offer else {}
+    options, groups = state_options(tr, states)
+    every = [o for g in groups for o in g.options] if groups else options or []
+    chosen = [o for o in every if o.value in (values.get("countries") or [])] or None
+    languages = {language: _language_name(tr, language) for language in Language}
+    blocks: list[Block] = [
+        _text(tr, p.F_TITLE, N_("Title"), limit=p.TITLE_MAX, value=values.get("title"),
+              placeholder=N_("e.g. Technical survey teams for 2027")),
+        _text(tr, p.F_DESCRIPTION, N_("Description"), limit=p.DESCRIPTION_MAX, value=values.get("description"),
+              multiline=True),
+        _checkboxes(tr, p.F_KINDS, N_("Kind of assistance offered"), KINDS, values.get("kinds")),
+        _checkboxes(tr, p.F_AREAS, N_("Areas"), AREAS, values.get("areas")),
+        _checkboxes(tr, p.F_REGIONS, N_("Regions served (leave empty for anywhere)"), REGIONS,
+                    values.get("regions"), optional=True),
+        InputBlock(block_id=p.F_COUNTRIES, label=tr._("States served (optional)"), optional=True,
+                   element=StaticMultiSelectElement(action_id=p.F_COUNTRIES, options=options, option_groups=groups,
+                                                    initial_options=chosen,
+                                                    placeholder=tr._("Choose States Parties"))),
+        *_amount(tr, values.get("amount"), values.get("currency"), N_("Amount (optional)")),
+        _text(tr, p.F_CAPACITY, N_("Capacity: the period of the amount, or a description (optional)"),
+              limit=p.CAPACITY_MAX, value=values.get("capacity"), optional=True, multiline=True),
+        InputBlock(block_id=p.F_LANGUAGES, label=tr._("Languages"), element=CheckboxesElement(
+            action_id=p.F_LANGUAGES, options=[Option(value=k.value, text=v) for k, v in languages.items()],
+            initial_options=[Option(value=k.value, text=v) for k, v in languages.items()
+                             if k.value in (values.get("languages") or [])] or None)),
+        *_dates(tr, values.get("starts_on"), values.get("ends_on"), N_("Available from"), N_("Available until")),
+        _text(tr, p.F_CONTACT, N_("Contact person (optional)"), limit=p.CONTACT_MAX, value=values.get("contact"),
+              optional=True),
+        _visibility(tr, values.get("visibility")),
+    ]
+    return View(type="modal", callback_id=OFFER_FORM, private_metadata=_metadata(offer.id if offer else None, channel),
+                title=tr._("Offer of assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
+
+
+def _language_name(tr: Translator, language: Language) -> str:
+    return Locale.parse(tr.language).languages.get(language.value, language.value).capitalize()
+
+
+# -------------------------------------------------------------------------------------- entry cards
+
+
+def entry_heading(tr: Translator, entry: p.Entry) -> str:
+    label = N_("Need #{number}") if isinstance(entry, Need) else N_("Offer #{number}")
+    return tr.mrkdwn(label, number=entry.id)
+
+
+def _labels(tr: Translator, mask: int, enum_class, labels: dict[Any, str]) -> str:
+    return ", ".join(tr._(labels[m]) for m in from_mask(mask, enum_class))
+
+
+def entry_summary(tr: Translator, entry: p.Entry, *, full: bool = False) -> str:
+    """An entry in a few lines of mrkdwn; user text is escaped by `tr.mrkdwn`."""
+    if isinstance(entry, Need):
+        what = tr._(AREAS[entry.area])
+        kinds = _labels(tr, entry.kinds, Kind, KINDS)
+    else:
+        what = _labels(tr, entry.areas, Area, AREAS)
+        kinds = _labels(tr, entry.kinds, Kind, KINDS)
+    description = entry.description if full or len(entry.description) <= 280 else entry.description[:279] + "…"
+    lines = [
+        tr.mrkdwn("*{heading} · {title}*", heading=entry_heading(tr, entry), title=entry.title),
+        tr.mrkdwn("{state} · {what} · {kinds}", state=StateCode(entry.state_code), what=what, kinds=kinds),
+        tr.mrkdwn("{text}", text=description),
+    ]
+    if entry.amount is not None:
+        lines.append(tr.mrkdwn("Amount: {amount} {currency}", amount=tr.number(entry.amount),
+                               currency=entry.currency or ""))
+    if entry.starts_on or entry.ends_on:
+        lines.append(tr.mrkdwn("Time frame: {start} – {end}", start=entry.starts_on or "…", end=entry.ends_on or "…"))
+    if full and isinstance(entry, Need) and entry.location:
+        lines.append(tr.mrkdwn("Where: {place}", place=entry.location))
+    if full and isinstance(entry, Need) and entry.ownership:
+        lines.append(tr.mrkdwn("National ownership: {parts}",
+                               parts=_labels(tr, entry.ownership, Ownership, OWNERSHIP)))
+    if full and isinstance(entry, Offer):
+        if entry.countries or entry.regions:
+            places = [tr.country(c) for c in entry.countries] + [
+                tr._(REGIONS[r]) for r in from_mask(entry.regions, Region)]
+            lines.append(tr.mrkdwn("Serves: {places}", places=", ".join(places)))
+        if entry.languages:
+            names = ", ".join(_language_name(tr, lang) for lang in from_mask(entry.languages, Language))
+            lines.append(tr.mrkdwn("Languages: {languages}", languages=names))
+        if entry.capacity:
+            lines.append(tr.mrkdwn("Capacity: {capacity}", capacity=entry.capacity))
+        if entry.contact:
+            lines.append(tr.mrkdwn("Contact: {contact}", contact=entry.contact))
+    return "\n".join(lines)
+
+
+def entry_context(tr: Translator, entry: p.Entry, *, now: datetime) -> ContextBlock:
+    parts = [
+        tr.mrkdwn("Status: {status}", status=Msg(STATUSES[entry.status])),
+        tr.mrkdwn("Visible to: {who}", who=Msg(VISIBILITIES[entry.visibility])),
+        tr.mrkdwn("Confirmed current on {date}", date=entry.confirmed_at.date()),
+    ]
+    if entry.status in p.CURRENT and p.is_stale(entry, now):
+        parts.append(tr.mrkdwn("*Not confirmed for six months: press Still current if it is.*"))
+    return ContextBlock(elements=[MarkdownTextObject(text=" · ".join(parts))])
+
+
+def entry_actions(tr: Translator, entry: p.Entry) -> ActionsBlock:
+    value = entry_value(p.side_of(entry), entry.id)
+    buttons = [
+        ButtonElement(text=tr._("Edit"), action_id=EDIT, value=value),
+        ButtonElement(text=tr._("Still current"), action_id=CONFIRM, value=value, style="primary"),
+        ButtonElement(text=tr._("Partly met"), action_id=PARTLY_MET, value=value),
+        ButtonElement(text=tr._("Met"), action_id=MET, value=value),
+        ButtonElement(text=tr._("Withdraw"), action_id=WITHDRAW, value=value, style="danger"),
+    ]
+    return ActionsBlock(block_id=f"{p.side_of(entry)}:{entry.id}", elements=buttons)
+
+
+def entry_card(tr: Translator, entry: p.Entry, *, now: datetime, actions: bool, full: bool = False) -> list[Block]:
+    blocks: list[Block] = [section(entry_summary(tr, entry, full=full)), entry_context(tr, entry, now=now)]
+    if actions:
+        blocks.append(entry_actions(tr, entry))
+    return blocks
+
+
+def saved_message(tr: Translator, entry: p.Entry, *, now: datetime, created: bool) -> tuple[str, list[Block]]:
+    text = (
+        tr.mrkdwn("Saved: {heading}. You can change it with the buttons below, or from the App Home tab.",
+                  heading=entry_heading(tr, entry))
+        if created
+        else tr.mrkdwn("Updated: {heading}.", heading=entry_heading(tr, entry))
+    )
+    return text, [section(text), *entry_card(tr, entry, now=now, actions=True)]
+
+
+def announcement(tr: Translator, entry: p.Entry, *, now: datetime) -> tuple[str, list[Block]]:
+    text = (
+        tr.mrkdwn("New need for assistance from {state}", state=StateCode(entry.state_code))
+        if isinstance(entry, Need)
+        else tr.mrkdwn("New offer of assistance from {state}", state=StateCode(entry.state_code))
+    )
+    return text, [section(f"*{text}*"), *entry_card(tr, entry, now=now, actions=False)]
+
+
+def status_message(tr: Translator, entry: p.Entry) -> str:
+    return tr.mrkdwn("{heading} is now: {status}.", heading=entry_heading(tr, entry),
+                     status=Msg(STATUSES[entry.status]))
+
+
+# ------------------------------------------------------------------------------------------ matches
+
+REASONS = {
+    "area": N_("same area: {area}"),
+    "kinds": N_("assistance in common: {kinds}"),
+    "country": N_("the offer names {state}"),
+    "region": N_("the offer covers {region}"),
+    "anywhere": N_("the offer is open to any State"),
+    "language": N_("a common language: {languages}"),
+    "amount": N_("the amounts are close ({percent}% of the larger)"),
+    "period": N_("the time frames overlap"),
+}
+
+
+def reasons_in_words(tr: Translator, reasons: list[dict[str, Any]]) -> Mrkdwn:
+    words = []
+    for reason in reasons:
+        kind = reason.get("reason")
+        if kind not in REASONS:
+            continue
+        params: dict[str, Any] = {}
+        if kind == "area":
+            params["area"] = Msg(AREAS[Area(reason["area"])])
+        elif kind == "kinds":
+            params["kinds"] = ", ".join(tr._(KINDS[Kind(k)]) for k in reason["kinds"])
+        elif kind == "country":
+            params["state"] = StateCode(reason["state"])
+        elif kind == "region":
+            params["region"] = Msg(REGIONS[Region(reason["region"])])
+        elif kind == "language":
+            params["languages"] = ", ".join(Locale.parse(tr.language).languages.get(code, code)
+                                            for code in reason["languages"])
+        elif kind == "amount":
+            params["percent"] = round(float(reason["covers"]) * 100)
+        words.append(tr.mrkdwn(REASONS[kind], **params))
+    return Mrkdwn("; ".join(words))
+
+
+def match_message(tr: Translator, match: Match, *, for_side: p.Side) -> tuple[str, list[Block]]:
+    """The DM to one side of a match, naming the other side's entry and why they fit."""
+    if for_side == "need":
+        text = tr.mrkdwn(
+            "{state} may be able to help with your need #{need}: their offer #{offer} “{title}”.",
+            state=StateCode(match.offer.state_code), need=match.need_id, offer=match.offer_id,
+            title=match.offer.title,
+        )
+    else:
+        text = tr.mrkdwn(
+            "Your offer #{offer} may help {state} with their need #{need} “{title}”.",
+            state=StateCode(match.need.state_code), need=match.need_id, offer=match.offer_id,
+            title=match.need.title,
+        )
+    why = tr.mrkdwn("Why: {reasons}.", reasons=reasons_in_words(tr, match.reasons))
+    value = json.dumps({"match": match.id})
+    return text, [
+        section(f"{text}\n{why}"),
+        ActionsBlock(block_id=f"match:{match.id}", elements=[
+            ButtonElement(text=tr._("Start a conversation"), action_id=ACCEPT_MATCH, value=value, style="primary"),
+            ButtonElement(text=tr._("Not relevant"), action_id=DISMISS_MATCH, value=value),
+        ]),
+    ]
+
+
+def matches_section(tr: Translator, matches: list[Match], *, side: p.Side) -> list[Block]:
+    if not matches:
+        return [section(tr.mrkdwn("No matching entries yet. The bot will tell you when one is posted."))]
+    blocks: list[Block] = [section(tr.mrkdwn("*Best current matches*"))]
+    for match in matches:
+        other = match.offer if side == "need" else match.need
+        blocks.append(section(tr.mrkdwn(
+            "{heading} · {state} · {title} — score {score}\n{reasons}", heading=entry_heading(tr, other),
+            state=StateCode(other.state_code), title=other.title, score=f"{match.score:.2f}",
+            reasons=reasons_in_words(tr, match.reasons))))
+    return blocks
+
+
+# ------------------------------------------------------------------------------------------- browse
+
+
+def browse_view(tr: Translator, filters: dict[str, Any], entries: list[p.Entry], total: int,
+                states: list[StateParty], *, now: datetime) -> View:
+    page, size = filters["page"], filters["size"]
+    pages = max(1, -(-total // size))
+
+    def select(name: str, placeholder: str, options: list[Option] | None, groups: list[OptionGroup] | None = None):
+        every = [Option(value=ALL, text=tr._("All"))]
+        if groups:
+            groups = [OptionGroup(label=tr._("All"), options=every), *groups]
+            flat = [o for g in groups for o in g.options]
+        else:
+            options = every + (options or [])
+            flat = options
+        current = next((o for o in flat if o.value == (filters.get(name) or ALL)), None)
+        return StaticSelectElement(action_id=f"{BROWSE_FILTER}.{name}", placeholder=tr._(placeholder),
+                                   options=options if not groups else None, option_groups=groups,
+                                   initial_option=current)
+
+    sides = [Option(value="need", text=tr._("Needs")), Option(value="offer", text=tr._("Offers"))]
+    state_opts, state_groups = state_options(tr, states)
+    statuses = [Option(value=k, text=tr._(v)) for k, v in BROWSE_STATUSES.items()]
+    blocks: list[Block] = [
+        ActionsBlock(block_id="browse.filters", elements=[
+            StaticSelectElement(action_id=f"{BROWSE_FILTER}.side", options=sides,
+                                initial_option=_one(sides, filters["side"])),
+            select("area", N_("Area"), _options(tr, AREAS)),
+            select("kind", N_("Kind"), _options(tr, KINDS)),
+            select("region", N_("Region"), _options(tr, REGIONS)),
+            select("state", N_("State"), state_opts, state_groups),
+            StaticSelectElement(action_id=f"{BROWSE_FILTER}.status", options=statuses,
+                                initial_option=_one(statuses, filters["status"])),
+        ]),
+        DividerBlock(),
+    ]
+    if not entries:
+        blocks.append(section(tr.mrkdwn("Nothing matches these filters.")))
+    for entry in entries:
+        summary = section(entry_summary(tr, entry))
+        summary.accessory = ButtonElement(text=tr._("Open"), action_id=OPEN,
+                                          value=entry_value(p.side_of(entry), entry.id))
+        blocks += [summary, entry_context(tr, entry, now=now)]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tr.mrkdwn(
+        "Page {page} of {pages} · {total} entries", page=page + 1, pages=pages, total=total))]))
+    paging = []
+    if page > 0:
+        paging.append(ButtonElement(text=tr._("Previous"), action_id=f"{BROWSE_PAGE}.previous", value=str(page - 1)))
+    if page + 1 < pages:
+        paging.append(ButtonElement(text=tr._("Next"), action_id=f"{BROWSE_PAGE}.next", value=str(page + 1)))
+    if paging:
+        blocks.append(ActionsBlock(block_id="browse.paging", elements=paging))
+    return View(type="modal", callback_id=BROWSE, title=tr._("Platform for Partnerships")[:24],
+                close=tr._("Close"), private_metadata=json.dumps(filters), blocks=blocks)
+
+
+def entry_view(tr: Translator, entry: p.Entry, matches: list[Match], *, now: datetime, can_edit: bool) -> View:
+    blocks = entry_card(tr, entry, now=now, actions=can_edit, full=True)
+    if isinstance(entry, Need):
+        blocks += [DividerBlock(), *matches_section(tr, matches, side="need")]
+    title = tr._("Need") if isinstance(entry, Need) else tr._("Offer")
+    return View(type="modal", title=title, close=tr._("Back"), blocks=blocks)
+
+
+# --------------------------------------------------------------------------------------------- home
+
+
+def home_sections(tr: Translator, *, entries: list[p.Entry], waiting: list[tuple[Match, p.Side]],
+                  due: list[p.Entry], now: datetime) -> list[Block]:
+    blocks: list[Block] = [HeaderBlock(text=tr._("Your State on the platform")[:150])]
+    if due:
+        blocks.append(section(tr.mrkdwn("*Needs updating*: confirm these are still current, or change them.")))
+        for entry in due:
+            blocks += entry_card(tr, entry, now=now, actions=True)
+    if waiting:
+        blocks.append(section(tr.mrkdwn("*Matches waiting for your answer*")))
+        for match, side in waiting:
+            blocks += match_message(tr, match, for_side=side)[1]
+    blocks.append(section(tr.mrkdwn("*Your State's entries*")))
+    if not entries:
+        blocks.append(section(tr.mrkdwn("None yet: type `/need` or `/offer` to post one.")))
+    for entry in entries:
+        if entry not in due:
+            blocks += entry_card(tr, entry, now=now, actions=True)
+    return blocks
+
+
+def usage_sections(tr: Translator, month: Usage, year: Usage) -> list[Block]:
+    rows = [
+        (N_("Entries posted"), month.posted, year.posted),
+        (N_("Entries updated"), month.updated, year.updated),
+        (N_("States active"), month.states_active, year.states_active),
+        (N_("Matches made"), month.matches_made, year.matches_made),
+        (N_("Matches accepted by both sides"), month.matches_accepted, year.matches_accepted),
+    ]
+    lines = [tr.mrkdwn("*How much the platform is used* (last 30 days / last 365 days)")]
+    lines += [tr.mrkdwn("{what}: {month} / {year}", what=Msg(label), month=m, year=y) for label, m, y in rows]
+    return [HeaderBlock(text=tr._("Platform usage")), section("\n".join(lines))]
