@@ -223,7 +223,7 @@ def whoami_text(tr: Translator, person: Person, pending: RegistrationRequest | N
     return "\n".join(lines)
 
 
-def home_view(tr: Translator, person: Person, pending: RegistrationRequest | None) -> View:
+def home_view(tr: Translator, person: Person, pending: RegistrationRequest | None, extra: list[Block]) -> View:
     blocks: list[Block] = [
         section(tr.mrkdwn("*Platform for Partnerships*")),
         section(whoami_text(tr, person, pending)),
@@ -232,6 +232,7 @@ def home_view(tr: Translator, person: Person, pending: RegistrationRequest | Non
         blocks.append(
             ActionsBlock(elements=[ButtonElement(text=tr._("Register"), action_id=REGISTER_ACTION, style="primary")])
         )
+    blocks += extra
     help_text = tr.render("help.md.j2", isu=person.has_role(Role.ISU))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=help_text)]))
-    return View(type="home", blocks=blocks)
+    return View(type="home", blocks=blocks[:100])  # Slack's limit for a view

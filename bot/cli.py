@@ -39,12 +39,29 @@ def main(argv: list[str] | None = None) -> int:
     states = commands.add_parser("states", help="States Parties reference data")
     states.add_argument("action", choices=["sync"], help="sync: add and update States from the reference file")
     states.add_argument("--file", type=Path, help="a CSV file in the format of storage/reference/states_parties.csv")
+    export = commands.add_parser(
+        "export",
+        help="write Platform entries for the Convention's website (needs only DATABASE_URL, no Slack settings)",
+        description="Write the Platform for Partnerships entries (needs and offers; never withdrawn ones) as CSV "
+        "or JSON. Reads only DATABASE_URL (default sqlite:///pfp.sqlite3), from the environment or .env; "
+        "Slack settings are not needed.",
+    )
+    export.add_argument("what", choices=["platform"], help="platform: the needs and offers")
+    export.add_argument("--format", dest="fmt", choices=["csv", "json"], required=True, help="csv or json")
+    export.add_argument(
+        "--visibility", choices=["public", "states", "isu"], default="public",
+        help="public (default): the public entries only; states: also those visible to States Parties; "
+        "isu: also the confidential ones, for the ISU",
+    )
+    export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (UTF-8) instead of standard output")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Alembic announces each of its internal plugins at INFO on every start: noise around the one line
     # an administrator needs to read (e.g. "cannot reach the database").
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if args.command == "export":  # talks to the database only: no Slack settings required
+        return _export(args)
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -82,6 +99,71 @@ def _sync_states(engine, clock, path: Path | None) -> int:
             return _fail(f"cannot read the States Parties file: {error}")
         session.commit()
     print(f"pfp: States Parties: {added} added, {updated} updated.")
+    return 0
+
+
+def _export_database_url() -> str:
+    """DATABASE_URL as Settings reads it (the environment wins over .env), without the Slack settings."""
+    import os
+
+    from bot.settings import DATABASE_DEFAULT
+
+    env: dict[str, str] = {}
+    if os.path.exists(".env"):
+        from dotenv import dotenv_values
+
+        env.update({k: v for k, v in dotenv_values(".env").items() if v is not None})
+    env.update(os.environ)
+    return env.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import ArgumentError
+
+    from bot.clock import SystemClock
+    from bot.export import collect, render
+    from storage.db import make_engine, make_session_factory
+    from storage.taxonomy import Visibility
+
+    url = _export_database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return _fail(
+            "DATABASE_URL is not a database URL: use sqlite:///pfp.sqlite3 or "
+            "postgresql+psycopg://user:password@host:5432/dbname."
+        )
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL "
+                     "(an export never creates one).")
+    visibility = Visibility(args.visibility)
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("needs"):
+            return _fail("the database has no Platform tables yet: run `pfp db upgrade` (or check DATABASE_URL).")
+        now = SystemClock().now()
+        with make_session_factory(engine)() as session:
+            records = collect(session, visibility=visibility, now=now)
+        data = render(records, fmt=args.fmt, visibility=visibility, now=now).encode("utf-8")
+    except (OperationalError, DBAPIError) as error:
+        return _fail(_database_error(url, error))
+    finally:
+        engine.dispose()
+    if visibility != Visibility.PUBLIC:
+        print(f"pfp: this export includes entries that are not public (visibility: {args.visibility}); "
+              "do not publish it.", file=sys.stderr)
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)  # UTF-8 whatever the console's encoding
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        args.output.write_bytes(data)
+    except OSError as error:
+        return _fail(f"cannot write {args.output}: {error.strerror or error}.")
+    print(f"pfp: wrote {len(records)} entries ({args.fmt}, visibility: {args.visibility}) to {args.output}.")
     return 0
 
 

@@ -148,7 +148,7 @@ def _tell(
                 return
         response.body = ""
     try:
-        if context.respond is not None:  # slash commands and message buttons carry a response_url
+        if context.response_url:  # slash commands and message buttons carry a response_url
             context.respond(response_type="ephemeral", replace_original=False, **message(text))
         elif context.user_id:
             send_direct_message(client, context.user_id, text, message(text)["blocks"])

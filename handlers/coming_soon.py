@@ -1,4 +1,4 @@
-"""`/need`, `/offer` and `/meeting` answer politely until their features land."""
+"""`/meeting` answers politely until its feature lands."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from handlers.commands import Subcommands
 
 
 def register(app: App, pfp: Subcommands) -> None:
-    for command in ("/need", "/offer", "/meeting"):
-        app.command(command)(coming_soon)
+    app.command("/meeting")(coming_soon)
 
 
 def coming_soon(ack: Ack, command: dict, context: BoltContext) -> None:

@@ -1,11 +1,16 @@
-"""The App Home tab: who you are here and what you can do."""
+"""The App Home tab: who you are here, your State's entries and matches, and for ISU staff how much
+the platform is used."""
 
 from __future__ import annotations
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot import matching
+from bot import platform as p
 from bot.blocks import home_view
+from bot.people import is_isu
+from bot.platform_blocks import home_sections, usage_sections
 from bot.registration import pending_request
 from handlers.commands import Subcommands
 
@@ -15,8 +20,18 @@ def register(app: App, pfp: Subcommands) -> None:
 
 
 def publish_home(event: dict, context: BoltContext, client: WebClient) -> None:
-    if event.get("tab") != "home":
-        return
-    person = context["person"]
-    view = home_view(context["tr"], person, pending_request(context["db"], person))
+    if event.get("tab") == "home":
+        publish(context, client)
+
+
+def publish(context: BoltContext, client: WebClient) -> None:
+    session, person, tr, now = context["db"], context["person"], context["tr"], context["clock"].now()
+    extra = []
+    if person.state_code is not None:
+        entries = p.state_entries(session, person.state_code)
+        due = [e for e in entries if p.is_due_for_update(e, now)]
+        extra += home_sections(tr, entries=entries, waiting=matching.waiting_for(session, person), due=due, now=now)
+    if is_isu(person):
+        extra += usage_sections(tr, *p.usage(session, now=now))
+    view = home_view(tr, person, pending_request(session, person), extra)
     client.views_publish(user_id=person.slack_user_id, view=view)

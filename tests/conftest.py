@@ -32,6 +32,7 @@ POSTGRES_URL = os.environ.get("PFP_TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("PFP_TEST_REQUIRE_POSTGRES") == "1"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ISU_CHANNEL = "C0ISU"
+PLATFORM_CHANNEL = "C0PLATFORM"
 ADMIN = "UADMIN1"
 
 
@@ -133,6 +134,7 @@ def bot_settings(fake: FakeSlack, database_url: str) -> Settings:
         slack_api_url=fake.base_url,
         database_url=database_url,
         admins=(ADMIN,),
+        platform_channel=PLATFORM_CHANNEL,
     )
 
 

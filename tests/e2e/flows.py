@@ -118,3 +118,87 @@ def requests_of(bot) -> list[RegistrationRequest]:
 def ephemeral_texts(bot) -> list[str]:
     """What the bot told people through response_url (ephemeral answers after the acknowledgement)."""
     return [call.body.get("text", "") for call in bot.fake.calls_to("response_url")]
+
+
+# ------------------------------------------------------------------------------- the platform
+
+ELEMENT_TYPES = {
+    "area": "static_select", "visibility": "radio_buttons", "countries": "multi_static_select",
+    "starts_on": "datepicker", "ends_on": "datepicker",
+    "kinds": "checkboxes", "challenges": "checkboxes", "consent": "checkboxes", "ownership": "checkboxes",
+    "areas": "checkboxes", "regions": "checkboxes", "languages": "checkboxes",
+}
+
+
+def form_submission(user_id: str, callback_id: str, values: dict[str, Any], *, metadata: dict | None = None) -> dict:
+    """A modal submission with each value in the shape Slack sends for its element type."""
+    state: dict[str, dict] = {}
+    for block, value in values.items():
+        kind = ELEMENT_TYPES.get(block, "plain_text_input")
+        if kind in ("checkboxes", "multi_static_select"):
+            element = {"type": kind, "selected_options": [{"value": v} for v in value or []]}
+        elif kind in ("static_select", "radio_buttons"):
+            element = {"type": kind, "selected_option": None if value is None else {"value": value}}
+        elif kind == "datepicker":
+            element = {"type": kind, "selected_date": value}
+        else:
+            element = {"type": kind, "value": value}
+        state[block] = {block: element}
+    payload = view_submission(user_id, {}, callback_id=callback_id)
+    payload["view"]["state"] = {"values": state}
+    payload["view"]["blocks"] = [{"type": "input", "block_id": block} for block in values]
+    payload["view"]["private_metadata"] = json.dumps(metadata or {"id": None, "channel": "C0GENERAL"})
+    return payload
+
+
+def need_values(**changes: Any) -> dict[str, Any]:
+    values = {
+        "area": "clearance", "kinds": ["expertise", "equipment"], "challenges": ["technical"],
+        "title": "Technical survey in the north-west", "description": "Survey of 40 suspected hazardous areas.",
+        "amount": "250000", "currency": "USD", "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+        "location": "Battambang", "visibility": "public", "consent": ["yes"], "ownership": ["realistic_plan"],
+    }
+    values.update(changes)
+    return values
+
+
+def offer_values(**changes: Any) -> dict[str, Any]:
+    values = {
+        "title": "Survey teams and training", "description": "Two technical survey teams for a year.",
+        "kinds": ["expertise"], "areas": ["clearance"], "regions": ["asia"], "countries": [],
+        "amount": "200000", "currency": "USD", "capacity": "per year", "languages": ["en", "fr"],
+        "starts_on": "2027-01-01", "ends_on": "2027-12-31", "contact": "Demining desk", "visibility": "public",
+    }
+    values.update(changes)
+    return values
+
+
+def post_entry(bot, user_id: str, side: str, values: dict[str, Any], *, entry_id: int | None = None) -> Response:
+    callback = "need_form" if side == "need" else "offer_form"
+    payload = form_submission(user_id, callback, values, metadata={"id": entry_id, "channel": "C0GENERAL"})
+    response = bot.slack.interaction(payload)
+    bot.settle()
+    return response
+
+
+def delegate(bot, user_id: str, state: str, *, focal: bool = True, locale: str = "en-GB") -> None:
+    """A registered delegate (and by default focal point), as an approved registration leaves them."""
+    from bot.people import meet
+
+    bot.fake.set_user(user_id, locale=locale)
+    with bot.session() as session:
+        person = meet(session, user_id, now=bot.clock.now(), fetch_locale=lambda: locale)
+        person.state_code, person.is_focal_point = state, focal
+        session.commit()
+
+
+def button(bot, user_id: str, action_id: str, value: str, *, container: str = "message") -> Response:
+    payload = block_action(user_id, action_id, value, channel="C0GENERAL", message_ts="1700000000.000900",
+                           response_url=bot.fake.new_response_url())
+    if container == "home":
+        del payload["response_url"]
+        payload["container"] = {"type": "view", "view_id": "V0HOME"}
+        payload["view"] = {"id": "V0HOME", "type": "home"}
+    response = bot.slack.interaction(payload)
+    bot.settle()
+    return response

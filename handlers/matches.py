@@ -1,0 +1,48 @@
+"""Answers to a match: "Start a conversation" (a group DM once both sides accept) or "Not relevant"."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import matching
+from bot.blocks import message
+from bot.errors import N_, NotFound
+from bot.notifications import start_conversation
+from bot.platform_blocks import ACCEPT_MATCH, DISMISS_MATCH
+from bot.text import StateCode
+from handlers.commands import Subcommands
+from handlers.replies import tell
+
+
+def register(app: App, pfp: Subcommands) -> None:
+    app.action(ACCEPT_MATCH)(answer_match)
+    app.action(DISMISS_MATCH)(answer_match)
+
+
+def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    session, person, tr = context["db"], context["person"], context["tr"]
+    try:
+        match_id = int(json.loads(action.get("value") or "")["match"])
+    except (ValueError, KeyError, TypeError):
+        raise NotFound(N_("This match no longer exists.")) from None
+    accept = action["action_id"] == ACCEPT_MATCH
+    answered = matching.answer(session, person, match_id, accept=accept, now=context["clock"].now())
+    ack()
+    match = answered.match
+    other = match.offer.state_code if answered.side == "need" else match.need.state_code
+    if not accept:
+        text = tr.mrkdwn("Noted: this match will not be shown again.")
+    elif answered.both_accepted:
+        start_conversation(client, session, match)
+        text = tr.mrkdwn("Both sides agreed: a conversation with {state} is now open in your direct messages.",
+                         state=StateCode(other))
+    else:
+        text = tr.mrkdwn("Thank you. When {state} accepts too, the bot will open a conversation with both "
+                         "delegations.", state=StateCode(other))
+    if context.response_url:  # the DM with the buttons: replace it, so nobody answers twice
+        context.respond(replace_original=True, **message(text))
+    else:
+        tell(context, client, text)

@@ -1,0 +1,138 @@
+"""`/need` and `/offer`: post, show and edit entries; the entry buttons (edit, still current, partly
+met, met, withdraw). Matches found when an entry is saved are announced to both States."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import matching
+from bot import platform as p
+from bot.blocks import to_dicts
+from bot.errors import N_, FieldErrors, PfpError
+from bot.i18n import Translator
+from bot.notifications import announce_matches
+from bot.people import is_isu
+from bot.platform_blocks import (
+    CONFIRM,
+    EDIT,
+    NEED_FORM,
+    OFFER_FORM,
+    STATUS_ACTIONS,
+    announcement,
+    entry_heading,
+    entry_view,
+    form_values,
+    need_form,
+    offer_form,
+    read_entry_value,
+    read_metadata,
+    saved_message,
+    status_message,
+)
+from bot.registration import eligible_states
+from handlers import browse, home
+from handlers.commands import Subcommands
+from handlers.replies import show_modal, tell
+from storage.taxonomy import Visibility
+
+_NUMBERED = re.compile(r"^(show|edit)\s+#?(\d{1,9})$", re.IGNORECASE)
+USAGE = N_("Type `{command}` to post, `{command} list` to browse, `{command} show 12` or `{command} edit 12`.")
+
+
+def register(app: App, pfp: Subcommands) -> None:
+    for command in ("/need", "/offer"):
+        app.command(command)(entry_command)
+    for callback in (NEED_FORM, OFFER_FORM):
+        app.view(callback)(submit_entry)
+    for action in (EDIT, CONFIRM, *STATUS_ACTIONS):
+        app.action(action)(entry_button)
+
+
+def _form(context: BoltContext, side: p.Side, entry: p.Entry | None, channel: str | None):
+    tr, now = context["tr"], context["clock"].now()
+    if side == "need":
+        return need_form(tr, entry, channel=channel)  # type: ignore[arg-type]
+    return offer_form(tr, entry, eligible_states(context["db"], now.date()), channel=channel)  # type: ignore[arg-type]
+
+
+def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+    side: p.Side = "need" if command["command"] == "/need" else "offer"
+    text = (command.get("text") or "").strip()
+    session, person, now = context["db"], context["person"], context["clock"].now()
+    if text.lower() in ("", "new"):
+        p.require_delegate(person)
+        view = _form(context, side, None, command.get("channel_id"))
+    elif text.lower() == "list":
+        browse.open_browse(ack, context, client, body, side=side)
+        return
+    elif match := _NUMBERED.match(text):
+        number = int(match.group(2))
+        if match.group(1).lower() == "edit":
+            view = _form(context, side, p.editable(session, person, side, number, now=now, action="edit"),
+                         command.get("channel_id"))
+        else:
+            entry = p.find(session, side, number, p.Viewer.of(person))
+            best = matching.best_for(session, entry, person) if side == "need" else []
+            view = entry_view(context["tr"], entry, best, now=now, can_edit=_can_edit(person, entry))
+    else:
+        raise PfpError(USAGE, command=command["command"])
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def _can_edit(person, entry: p.Entry) -> bool:
+    return is_isu(person) or person.state_code == entry.state_code
+
+
+def submit_entry(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
+    side: p.Side = "need" if view["callback_id"] == NEED_FORM else "offer"
+    session, person, tr = context["db"], context["person"], context["tr"]
+    now = context["clock"].now()
+    entry_id, channel = read_metadata(view)
+    values = form_values(view)
+    try:
+        form = (
+            p.read_need_form(values, language=tr.language)
+            if side == "need"
+            else p.read_offer_form(values, language=tr.language, known_states=p.known_state_codes(session, now.date()))
+        )
+    except FieldErrors as invalid:
+        ack(response_action="errors",
+            errors={block: tr._(text, **params) for block, (text, params) in invalid.errors.items()})
+        return
+    entry = p.post(session, person, form, now=now) if entry_id is None else p.edit(
+        session, person, side, entry_id, form, now=now)
+    ack()
+    text, blocks = saved_message(tr, entry, now=now, created=entry_id is None)
+    tell(context, client, text, blocks, channel=channel)
+    platform_channel = context["settings"].platform_channel
+    if entry_id is None and entry.visibility == Visibility.PUBLIC and platform_channel:
+        words, announced = announcement(Translator(), entry, now=now)
+        client.chat_postMessage(channel=platform_channel, text=words, blocks=to_dicts(announced))
+    announce_matches(client, session, matching.refresh(session, entry, now=now))
+
+
+def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    session, person, tr = context["db"], context["person"], context["tr"]
+    now = context["clock"].now()
+    side, entry_id = read_entry_value(action.get("value"))
+    action_id = action["action_id"]
+    if action_id == EDIT:
+        entry = p.editable(session, person, side, entry_id, now=now, action="edit")
+        view = _form(context, side, entry, (body.get("channel") or {}).get("id"))
+        ack()
+        show_modal(client, body, view)
+        return
+    if action_id == CONFIRM:
+        entry = p.confirm_current(session, person, side, entry_id, now=now)
+        text = tr.mrkdwn("{heading} is confirmed as still current. Thank you.", heading=entry_heading(tr, entry))
+    else:
+        entry = p.change_status(session, person, side, entry_id, STATUS_ACTIONS[action_id], now=now)
+        text = status_message(tr, entry)
+    ack()
+    tell(context, client, text)
+    if (body.get("view") or {}).get("type") == "home":
+        home.publish(context, client)

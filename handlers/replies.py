@@ -1,0 +1,29 @@
+"""Telling the acting person something after their action, by the best channel the request offers."""
+
+from __future__ import annotations
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks import message, to_dicts
+from bot.slack import send_direct_message
+
+
+def tell(context: BoltContext, client: WebClient, text: str, blocks: list | None = None, *,
+         channel: str | None = None) -> None:
+    """Ephemeral where the request came from (a message, a slash command, a channel given), else a DM."""
+    body = {"text": text, "blocks": to_dicts(blocks) if blocks else message(text)["blocks"]}
+    if context.response_url:
+        context.respond(response_type="ephemeral", replace_original=False, **body)
+    elif channel:
+        client.chat_postEphemeral(channel=channel, user=context.user_id, **body)
+    else:
+        send_direct_message(client, context.user_id, body["text"], body["blocks"])
+
+
+def show_modal(client: WebClient, body: dict, view) -> None:
+    """Opens a modal, or stacks it on the one the person is looking at."""
+    if (body.get("view") or {}).get("type") == "modal":
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)

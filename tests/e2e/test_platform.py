@@ -1,0 +1,236 @@
+"""/need and /offer over real HTTP: posting, confirming, announcing, editing, closing, and bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.platform_blocks import CONFIRM, EDIT, MET, WITHDRAW
+from storage import audit
+from storage.models import Need, Offer
+from storage.taxonomy import EntryStatus, Kind, to_mask
+from tests.conftest import ADMIN, PLATFORM_CHANNEL
+from tests.e2e.flows import button, delegate, ephemeral_texts, need_values, offer_values, post_entry
+
+KH, NO = "UKHMER1", "UNORWAY1"
+
+
+def needs(bot) -> list[Need]:
+    with bot.session() as session:
+        return list(session.scalars(select(Need).order_by(Need.id)))
+
+
+def count(bot, model) -> int:
+    with bot.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def ephemerals(bot) -> list[dict]:
+    return [c.body for c in bot.fake.calls_to("chat.postEphemeral")]
+
+
+def test_need_opens_a_form_and_saving_it_confirms_the_number_and_announces_it(bot):
+    delegate(bot, KH, "KH")
+    response = bot.slack.command("/need", "", user_id=KH)
+    assert response.status == 200 and response.text == ""
+    form = bot.fake.wait_for("views.open")[0].body["view"]
+    assert form["callback_id"] == "need_form"
+    assert [b["block_id"] for b in form["blocks"]][:3] == ["area", "kinds", "challenges"]
+
+    saved = post_entry(bot, KH, "need", need_values())
+
+    assert saved.status == 200 and saved.text == ""  # the modal closes
+    [need] = needs(bot)
+    assert (need.state_code, need.area, need.kinds) == ("KH", "clearance", to_mask([Kind.EQUIPMENT, Kind.EXPERTISE]))
+    assert (need.amount, need.currency, need.location, need.consent_to_mapping) == (
+        Decimal("250000.00"), "USD", "Battambang", True)
+    [confirmation] = ephemerals(bot)
+    assert confirmation["channel"] == "C0GENERAL" and confirmation["user"] == KH
+    assert confirmation["text"].startswith(f"Saved: Need #{need.id}.")
+    announced = [c.body for c in bot.fake.calls_to("chat.postMessage") if c.body["channel"] == PLATFORM_CHANNEL]
+    assert len(announced) == 1 and "New need for assistance from Cambodia" in announced[0]["text"]
+    with bot.session() as session:
+        [posted] = audit.entries(session, action="need.posted")
+    assert posted.actor == KH and posted.after["title"] == "Technical survey in the north-west"
+
+
+@pytest.mark.parametrize("visibility", ["states", "isu"])
+def test_entries_not_public_are_never_announced(bot, visibility):
+    delegate(bot, KH, "KH")
+    post_entry(bot, KH, "need", need_values(visibility=visibility))
+    assert count(bot, Need) == 1
+    assert [c for c in bot.fake.calls_to("chat.postMessage") if c.body["channel"] == PLATFORM_CHANNEL] == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"title": "", "description": "  ", "kinds": [], "area": None},
+         {"title": "Please fill this in.", "description": "Please fill this in.",
+          "kinds": "Please choose at least one.", "area": "Please choose one."}),
+        ({"description": "x" * 3001}, {"description": "Please shorten this to 3000 characters (it has 3001)."}),
+        ({"amount": "a lot"}, {"amount": "Write the amount as a number, for example 250000."}),
+        ({"amount": "-5"}, {"amount": "The amount cannot be negative."}),
+        ({"currency": "XYZ"}, {"currency": "'XYZ' is not a currency code: use three letters such as USD, EUR or CHF."}),
+        ({"currency": ""}, {"currency": "Say which currency the amount is in (USD, EUR, CHF...)."}),
+        ({"starts_on": "2027-06-01", "ends_on": "2027-01-01"}, {"ends_on": "The end date is before the start date."}),
+        ({"area": "world_peace"}, {"area": "Please choose one of the options."}),
+        ({"visibility": "everyone"}, {"visibility": "Please choose one of the options."}),
+    ],
+)
+def test_bad_need_input_is_reported_on_its_field_and_nothing_is_stored(bot, changes, errors):
+    delegate(bot, KH, "KH")
+    response = post_entry(bot, KH, "need", need_values(**changes))
+    assert response.json() == {"response_action": "errors", "errors": errors}
+    assert count(bot, Need) == 0
+    assert ephemerals(bot) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"languages": [], "areas": []}, {"languages": "Please choose at least one.", "areas": "Please choose at least one."}),
+        ({"countries": ["KH", "US"]}, {"countries": "Choose the States from the list."}),
+        ({"amount": "1,5e3x"}, {"amount": "Write the amount as a number, for example 250000."}),
+    ],
+)
+def test_bad_offer_input_is_reported_and_nothing_is_stored(bot, changes, errors):
+    delegate(bot, NO, "NO")
+    response = post_entry(bot, NO, "offer", offer_values(**changes))
+    assert response.json() == {"response_action": "errors", "errors": errors}
+    assert count(bot, Offer) == 0
+
+
+def test_amounts_are_read_in_the_posters_language(bot):
+    delegate(bot, KH, "SN", locale="fr-FR")
+    assert post_entry(bot, KH, "need", need_values(amount="250 000,50", currency="xof")).text == ""
+    [need] = needs(bot)
+    assert (need.amount, need.currency) == (Decimal("250000.50"), "XOF")
+
+
+def test_mrkdwn_and_mentions_typed_in_an_entry_are_shown_as_plain_text(bot):
+    delegate(bot, KH, "KH")
+    post_entry(bot, KH, "need", need_values(title="<!channel> urgent", description="see <https://evil.example|here> <@U0BOSS>"))
+    shown = json.dumps([c.body for c in bot.fake.calls if c.method in ("chat.postEphemeral", "chat.postMessage")])
+    assert "&lt;!channel&gt; urgent" in shown and "&lt;https://evil.example|here&gt;" in shown
+    assert "<!channel>" not in shown and "<https://evil" not in shown and "<@U0BOSS>" not in shown
+    assert needs(bot)[0].title == "<!channel> urgent"  # stored as typed
+
+
+def test_someone_not_registered_is_told_how_to_register_and_cannot_post(bot):
+    response = bot.slack.command("/need", "", user_id="UNOBODY")
+    assert response.json()["text"] == (
+        "Only registered delegates can post for their State. Type `/pfp register` to register; "
+        "ISU staff will confirm it."
+    )
+    assert bot.fake.calls_to("views.open") == []
+    forged = post_entry(bot, "UNOBODY", "need", need_values())
+    assert forged.json()["response_action"] == "errors"
+    assert "Type `/pfp register`" in next(iter(forged.json()["errors"].values()))
+    assert count(bot, Need) == 0
+
+
+def test_an_entry_number_that_does_not_exist(bot):
+    delegate(bot, KH, "KH")
+    for text in ("show 999", "edit 999"):
+        response = bot.slack.command("/need", text, user_id=KH)
+        assert response.json()["text"] == (
+            "There is no need number 999. Type `/pfp browse` to see the entries you can open."
+        )
+    assert bot.slack.command("/offer", "show twelve", user_id=KH).json()["text"] == (
+        "Type `/offer` to post, `/offer list` to browse, `/offer show 12` or `/offer edit 12`."
+    )
+
+
+def test_editing_from_the_message_button_prefills_the_form_and_audits_before_and_after(bot):
+    delegate(bot, KH, "KH")
+    post_entry(bot, KH, "need", need_values())
+    need = needs(bot)[0]
+    value = json.dumps({"side": "need", "id": need.id})
+    button(bot, KH, EDIT, value)
+    form = bot.fake.calls_to("views.open")[-1].body["view"]
+    by_block = {b["block_id"]: b for b in form["blocks"]}
+    assert by_block["title"]["element"]["initial_value"] == "Technical survey in the north-west"
+    assert json.loads(form["private_metadata"])["id"] == need.id
+
+    bot.clock.advance(days=3)
+    post_entry(bot, KH, "need", need_values(title="Survey, phase 2", amount="300000"), entry_id=need.id)
+
+    edited = needs(bot)[0]
+    assert (edited.title, edited.amount) == ("Survey, phase 2", Decimal("300000.00"))
+    assert edited.confirmed_at == bot.clock.now()
+    with bot.session() as session:
+        [entry] = audit.entries(session, action="need.edited")
+    assert entry.before["title"] == "Technical survey in the north-west" and entry.after["title"] == "Survey, phase 2"
+    assert entry.before["amount"] == "250000.00" and entry.after["amount"] == "300000.00"
+
+
+def test_another_states_delegate_cannot_change_an_entry_even_with_a_forged_button(bot):
+    delegate(bot, KH, "KH")
+    delegate(bot, NO, "NO")
+    post_entry(bot, KH, "need", need_values())
+    value = json.dumps({"side": "need", "id": needs(bot)[0].id})
+    for action in (EDIT, MET, WITHDRAW, CONFIRM):
+        button(bot, NO, action, value)
+        assert ephemeral_texts(bot)[-1] == (
+            "Only delegates of Cambodia and ISU staff can change this entry. Nothing was changed."
+        )
+    need = needs(bot)[0]
+    assert need.status == EntryStatus.OPEN and need.title == "Technical survey in the north-west"
+    assert bot.fake.calls_to("views.open") == []  # the edit form never opened
+    with bot.session() as session:
+        refused = audit.entries(session, action="need.change_refused")
+    assert [(e.actor, e.detail) for e in refused] == [(NO, "edit"), (NO, "met"), (NO, "withdrawn"), (NO, "confirm")]
+    # ISU staff may change any entry.
+    button(bot, ADMIN, MET, value)
+    assert needs(bot)[0].status == EntryStatus.MET
+
+
+def test_marking_met_or_withdrawn_and_confirming_still_current(bot):
+    delegate(bot, KH, "KH")
+    post_entry(bot, KH, "need", need_values())
+    need = needs(bot)[0]
+    value = json.dumps({"side": "need", "id": need.id})
+    bot.clock.advance(days=100)
+    button(bot, KH, CONFIRM, value)
+    assert ephemeral_texts(bot)[-1] == f"Need #{need.id} is confirmed as still current. Thank you."
+    assert needs(bot)[0].confirmed_at == bot.clock.now()
+    button(bot, KH, WITHDRAW, value)
+    assert ephemeral_texts(bot)[-1] == f"Need #{need.id} is now: Withdrawn."
+    assert needs(bot)[0].status == EntryStatus.WITHDRAWN
+    with bot.session() as session:
+        actions = [e.action for e in audit.entries(session) if e.subject == f"need:{need.id}"]
+    assert actions == ["need.posted", "need.confirmed", "need.status"]
+
+
+def test_a_forged_button_value_is_no_such_entry(bot):
+    delegate(bot, KH, "KH")
+    button(bot, KH, MET, "not json")
+    assert ephemeral_texts(bot)[-1] == "There is no need number 0. Type `/pfp browse` to see the entries you can open."
+
+
+def test_an_entry_unconfirmed_for_six_months_is_stale_and_leaves_the_default_browse(bot):
+    delegate(bot, KH, "KH")
+    post_entry(bot, KH, "need", need_values())
+    bot.clock.advance(days=183)
+    bot.slack.command("/pfp", "browse", user_id=KH)
+    bot.settle()
+    view = bot.fake.calls_to("views.open")[-1].body["view"]
+    assert "Nothing matches these filters." in json.dumps(view)
+    assert needs(bot)[0].confirmed_at < bot.clock.now() - timedelta(days=182)
+
+
+def test_an_offer_can_be_posted_and_shown_with_its_details(bot):
+    delegate(bot, NO, "NO")
+    assert post_entry(bot, NO, "offer", offer_values(countries=["KH"])).text == ""
+    with bot.session() as session:
+        [offer] = session.scalars(select(Offer)).all()
+    assert (offer.countries, offer.capacity, offer.contact) == (["KH"], "per year", "Demining desk")
+    bot.slack.command("/offer", f"show {offer.id}", user_id=NO)
+    bot.settle()
+    shown = json.dumps(bot.fake.calls_to("views.open")[-1].body["view"])
+    assert "Serves: Cambodia, Asia" in shown and "Languages: English, French" in shown
