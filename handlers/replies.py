@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import message, to_dicts
 from bot.slack import send_direct_message
@@ -15,10 +16,14 @@ def tell(context: BoltContext, client: WebClient, text: str, blocks: list | None
     body = {"text": text, "blocks": to_dicts(blocks) if blocks else message(text)["blocks"]}
     if context.response_url:
         context.respond(response_type="ephemeral", replace_original=False, **body)
-    elif channel:
-        client.chat_postEphemeral(channel=channel, user=context.user_id, **body)
-    else:
-        send_direct_message(client, context.user_id, body["text"], body["blocks"])
+        return
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=context.user_id, **body)
+            return
+        except SlackApiError:  # a channel the bot is not in, or a DM with someone else: fall back to our DM
+            pass
+    send_direct_message(client, context.user_id, body["text"], body["blocks"])
 
 
 def show_modal(client: WebClient, body: dict, view) -> None:

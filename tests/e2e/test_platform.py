@@ -234,3 +234,11 @@ def test_an_offer_can_be_posted_and_shown_with_its_details(bot):
     bot.settle()
     shown = json.dumps(bot.fake.calls_to("views.open")[-1].body["view"])
     assert "Serves: Cambodia, Asia" in shown and "Languages: English, French" in shown
+
+
+def test_the_confirmation_comes_by_direct_message_when_the_channel_is_closed_to_the_bot(bot):
+    delegate(bot, KH, "KH")
+    bot.fake.fail_next("chat.postEphemeral", status=200, error="channel_not_found")
+    post_entry(bot, KH, "need", need_values())
+    dm = [c.body for c in bot.fake.calls_to("chat.postMessage") if c.body["channel"] == bot.fake.dm_channel_id(KH)]
+    assert dm and dm[0]["text"].startswith("Saved: Need #1.")
