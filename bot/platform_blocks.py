@@ -404,7 +404,7 @@ REASONS = {
     "region": N_("the offer covers {region}"),
     "anywhere": N_("the offer is open to any State"),
     "language": N_("a common language: {languages}"),
-    "amount": N_("the amounts are close ({percent}% of the larger)"),
+    "amount": N_("the amounts are close ({percent} per cent of the larger)"),
     "period": N_("the time frames overlap"),
 }
 
@@ -512,7 +512,7 @@ def browse_view(tr: Translator, filters: dict[str, Any], entries: list[p.Entry],
         blocks.append(section(tr.mrkdwn("Nothing matches these filters.")))
     for entry in entries:
         summary = section(entry_summary(tr, entry))
-        summary.accessory = ButtonElement(text=tr._("Open"), action_id=OPEN,
+        summary.accessory = ButtonElement(text=tr._("View"), action_id=OPEN,
                                           value=entry_value(p.side_of(entry), entry.id))
         blocks += [summary, entry_context(tr, entry, now=now)]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tr.mrkdwn(

@@ -44,7 +44,7 @@ def test_a_new_offer_is_matched_to_a_need_and_both_focal_points_hear_why(bot):
     )
     words = to_need["blocks"][0]["text"]["text"]
     assert "Why: same area: Survey and clearance (Article 5); assistance in common: Expertise; " \
-           "the offer names Cambodia; the amounts are close (80% of the larger); the time frames overlap." in words
+           "the offer names Cambodia; the amounts are close (80 per cent of the larger); the time frames overlap." in words
     buttons = [e["action_id"] for e in to_need["blocks"][1]["elements"]]
     assert buttons == [ACCEPT_MATCH, DISMISS_MATCH]
     [to_offer] = [d for d in dms_to(bot, NO) if "may help" in d["text"]]
