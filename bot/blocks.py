@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -30,8 +31,6 @@ REGISTRATION_CALLBACK = "registration"
 APPROVE_ACTION = "registration.approve"
 DECLINE_ACTION = "registration.decline"
 REGISTER_ACTION = "home.register"
-# Slack's limit for options in one select group.
-_OPTIONS_PER_GROUP = 100
 
 
 def section(text: str) -> SectionBlock:
@@ -47,21 +46,41 @@ def message(text: str) -> dict:
     return {"text": text, "blocks": to_dicts([section(text)])}
 
 
-def registration_modal(tr: Translator, states: list[StateParty]) -> View:
+def form_values(view: dict[str, Any]) -> dict[str, Any]:
+    """A submitted modal's values by block ID, whatever the element: text, date, one or several choices."""
+    values: dict[str, Any] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        for element in actions.values():
+            kind = element.get("type")
+            if kind in ("checkboxes", "multi_static_select"):
+                values[block_id] = [o.get("value") for o in element.get("selected_options") or []]
+            elif kind in ("static_select", "radio_buttons"):
+                values[block_id] = (element.get("selected_option") or {}).get("value")
+            elif kind == "datepicker":
+                values[block_id] = element.get("selected_date")
+            else:
+                values[block_id] = element.get("value")
+    return values
+
+
+def state_options(tr: Translator, states: list[StateParty]) -> tuple[list[Option] | None, list[OptionGroup] | None]:
+    """States for a select: plain options up to 100, else groups by letter (Slack's limit)."""
     named = sorted(((tr.country(s.code), s.code) for s in states), key=lambda pair: pair[0].casefold())
-    chunks = [named[i : i + _OPTIONS_PER_GROUP] for i in range(0, len(named), _OPTIONS_PER_GROUP)]
+    options = [Option(value=code, text=name[:75]) for name, code in named]
+    if len(options) <= 100:
+        return options, None
+    chunks = [named[i : i + 100] for i in range(0, len(named), 100)]
+    groups = [
+        OptionGroup(label=f"{c[0][0][0]}–{c[-1][0][0]}", options=[Option(value=code, text=n[:75]) for n, code in c])
+        for c in chunks
+    ]
+    return None, groups
 
-    def options(chunk: list[tuple[str, str]]) -> list[Option]:
-        return [Option(value=code, text=name[:75]) for name, code in chunk]
 
-    # Over 100 States: Slack wants option groups, labelled by the letters they span ("A–L", "M–Z").
+def registration_modal(tr: Translator, states: list[StateParty]) -> View:
+    options, groups = state_options(tr, states)
     state_select = StaticSelectElement(
-        action_id=STATE_BLOCK,
-        placeholder=tr._("Choose a State Party"),
-        option_groups=[OptionGroup(label=f"{c[0][0][0]}–{c[-1][0][0]}", options=options(c)) for c in chunks]
-        if len(chunks) > 1
-        else None,
-        options=options(named) if len(chunks) <= 1 else None,
+        action_id=STATE_BLOCK, placeholder=tr._("Choose a State Party"), options=options, option_groups=groups
     )
     yes = Option(value="yes", text=tr._("Yes, I am the focal point my State named"))
     no = Option(value="no", text=tr._("No, I am a member of the delegation"))
@@ -91,18 +110,6 @@ def registration_modal(tr: Translator, states: list[StateParty]) -> View:
             ),
         ],
     )
-
-
-def registration_form_values(view: dict) -> dict[str, str | None]:
-    """The submitted values of the registration modal, by block ID."""
-    state = view.get("state", {}).get("values", {})
-
-    def selected(block: str) -> str | None:
-        element = state.get(block, {}).get(block, {})
-        option = element.get("selected_option") or {}
-        return option.get("value") if element.get("type") != "plain_text_input" else element.get("value")
-
-    return {block: selected(block) for block in (STATE_BLOCK, FOCAL_POINT_BLOCK, POSITION_BLOCK)}
 
 
 def _request_summary(tr: Translator, request: RegistrationRequest, previous_state: str | None) -> str:

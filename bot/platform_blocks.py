@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import platform as p
-from bot.blocks import section
+from bot.blocks import section, state_options
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.text import Mrkdwn, Msg, StateCode
@@ -119,26 +119,6 @@ def read_entry_value(value: str | None) -> tuple[p.Side, int]:
     except (ValueError, KeyError, TypeError):
         side, entry_id = "need", 0
     return ("offer" if side == "offer" else "need"), entry_id
-
-
-# ------------------------------------------------------------------------------------- form reading
-
-
-def form_values(view: dict[str, Any]) -> dict[str, Any]:
-    """A submitted modal's values by block ID, whatever the element: text, date, one or several choices."""
-    values: dict[str, Any] = {}
-    for block_id, actions in view.get("state", {}).get("values", {}).items():
-        for element in actions.values():
-            kind = element.get("type")
-            if kind in ("checkboxes", "multi_static_select"):
-                values[block_id] = [o.get("value") for o in element.get("selected_options") or []]
-            elif kind in ("static_select", "radio_buttons"):
-                values[block_id] = (element.get("selected_option") or {}).get("value")
-            elif kind == "datepicker":
-                values[block_id] = element.get("selected_date")
-            else:
-                values[block_id] = element.get("value")
-    return values
 
 
 # -------------------------------------------------------------------------------------------- forms
@@ -235,20 +215,6 @@ def need_form(tr: Translator, need: Need | None, *, channel: str | None) -> View
     ]
     return View(type="modal", callback_id=NEED_FORM, private_metadata=_metadata(need.id if need else None, channel),
                 title=tr._("Need for assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
-
-
-def state_options(tr: Translator, states: list[StateParty]) -> tuple[list[Option] | None, list[OptionGroup] | None]:
-    """States for a select: plain options up to 100, else groups by letter (Slack's limit)."""
-    named = sorted(((tr.country(s.code), s.code) for s in states), key=lambda pair: pair[0].casefold())
-    options = [Option(value=code, text=name[:75]) for name, code in named]
-    if len(options) <= 100:
-        return options, None
-    chunks = [named[i : i + 100] for i in range(0, len(named), 100)]
-    groups = [
-        OptionGroup(label=f"{c[0][0][0]}–{c[-1][0][0]}", options=[Option(value=code, text=n[:75]) for n, code in c])
-        for c in chunks
-    ]
-    return None, groups
 
 
 def offer_form(tr: Translator, offer: Offer | None, states: list[StateParty], *, channel: str | None) -> View:

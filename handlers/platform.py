@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import matching
 from bot import platform as p
-from bot.blocks import to_dicts
+from bot.blocks import form_values, to_dicts
 from bot.errors import N_, FieldErrors, PfpError
 from bot.i18n import Translator
 from bot.notifications import announce_matches
@@ -24,7 +24,6 @@ from bot.platform_blocks import (
     announcement,
     entry_heading,
     entry_view,
-    form_values,
     need_form,
     offer_form,
     read_entry_value,

@@ -15,8 +15,8 @@ from bot.blocks import (
     REGISTRATION_CALLBACK,
     decided_blocks,
     decision_message,
+    form_values,
     message,
-    registration_form_values,
     registration_modal,
     replaced_focal_point_message,
     review_blocks,
@@ -62,7 +62,7 @@ def submit_registration(ack: Ack, view: dict, context: BoltContext, client: WebC
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
     try:
-        form = registration.validate(session, person, registration_form_values(view), today=now.date())
+        form = registration.validate(session, person, form_values(view), today=now.date())
     except FieldErrors as invalid:
         errors = {block: tr._(text, **params) for block, (text, params) in invalid.errors.items()}
         ack(response_action="errors", errors=errors)
