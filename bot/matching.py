@@ -29,8 +29,14 @@ from storage import audit
 from storage import platform as queries
 from storage.models import Match, Need, Offer, Person, StateParty
 from storage.people import focal_point_of
-from storage.taxonomy import Answer, Area, Kind, Language, Region, bit, from_mask
+from storage.platform import Weights
+from storage.states import list_parties_on
+from storage.taxonomy import Answer, Area, Kind, Language, Region, bit, from_mask, to_mask
 
+WEIGHTS = Weights(
+    kinds=0.35, country=0.25, region=0.20, anywhere=0.10, language=0.15, language_unknown=0.05,
+    amount=0.15, amount_unknown=0.05, period=0.10, period_unknown=0.05,
+)
 KEEP = 10  # matches kept per entry
 NOTIFY_FROM = 0.5  # matches scoring at least this are announced to both States
 NOTIFY_AT_MOST = 3  # per saved entry, so nobody is flooded
@@ -71,18 +77,19 @@ def score(need: NeedFacts, offer: OfferFacts) -> tuple[float, list[dict[str, Any
     shared_kinds = need.kinds & offer.kinds
     if not shared_kinds:
         return None
+    w = WEIGHTS
     if offer.countries or offer.regions:
         if need.state_code in offer.countries:
-            place, where = 0.25, {"reason": "country", "state": need.state_code}
+            place, where = w.country, {"reason": "country", "state": need.state_code}
         elif offer.regions & bit(need.region):
-            place, where = 0.20, {"reason": "region", "region": need.region.value}
+            place, where = w.region, {"reason": "region", "region": need.region.value}
         else:
             return None  # the offer is for other places
     else:
-        place, where = 0.10, {"reason": "anywhere"}
+        place, where = w.anywhere, {"reason": "anywhere"}
     wanted = len(from_mask(need.kinds, Kind))
     kinds = from_mask(shared_kinds, Kind)
-    total = 0.35 * len(kinds) / wanted + place
+    total = w.kinds * len(kinds) / wanted + place
     reasons: list[dict[str, Any]] = [
         {"reason": "area", "area": need.area.value},
         {"reason": "kinds", "kinds": [k.value for k in kinds]},
@@ -92,22 +99,22 @@ def score(need: NeedFacts, offer: OfferFacts) -> tuple[float, list[dict[str, Any
     offered = {language.value for language in from_mask(offer.languages, Language)}
     common = sorted(spoken & offered)
     if common:
-        total += 0.15
+        total += w.language
         reasons.append({"reason": "language", "languages": common})
     elif not offered:
-        total += 0.05
+        total += w.language_unknown
     if need.amount and offer.amount and need.currency == offer.currency:
         ratio = float(min(need.amount, offer.amount) / max(need.amount, offer.amount))
-        total += 0.15 * ratio
+        total += w.amount * ratio
         if ratio >= 0.5:
             reasons.append({"reason": "amount", "currency": need.currency, "covers": round(ratio, 2)})
     else:
-        total += 0.05
+        total += w.amount_unknown
     overlap = _overlap(need, offer)
     if overlap is None:
-        total += 0.05
+        total += w.period_unknown
     elif overlap > 0:
-        total += 0.10 * overlap
+        total += w.period * overlap
         reasons.append({"reason": "period"})
     return round(total, 4), reasons
 
@@ -133,39 +140,58 @@ def _offer_facts(offer: Offer) -> OfferFacts:
 
 
 def rank(session: Session, entry: Entry, *, now: datetime) -> list[tuple[int, float, list[dict[str, Any]]]]:
-    """The best entries on the other side for a need or an offer: (their id, score, reasons), best first."""
+    """The best entries on the other side for a need or an offer: (their id, score, reasons), best first.
+
+    The database scores every candidate with the same weights and returns the best few (10,000 entries
+    would take too long to bring into Python); score() then gives those the exact value and the reasons."""
     fresh_since = now - STALE_AFTER
+    buffer = 2 * KEEP  # room for rounding differences at the cut
     scored: list[tuple[int, float, list[dict[str, Any]]]] = []
     if isinstance(entry, Need):
-        state = session.get_one(StateParty, entry.state_code)
-        need = _need_facts(entry, state.region)
-        for row in queries.offer_candidates(session, area=entry.area, kinds=entry.kinds,
-                                            exclude_state=entry.state_code, fresh_since=fresh_since):
-            result = score(need, OfferFacts(**row._mapping))
-            if result is not None:
-                scored.append((row.id, *result))
+        region = session.get_one(StateParty, entry.state_code).region
+        need = _need_facts(entry, region)
+        rows = queries.best_offers_for(
+            session, state_code=entry.state_code, region=region, area=entry.area,
+            kinds=[bit(k) for k in from_mask(entry.kinds, Kind)], spoken=_spoken_mask(entry.state_code),
+            amount=entry.amount, currency=entry.currency, starts_on=entry.starts_on, ends_on=entry.ends_on,
+            fresh_since=fresh_since, weights=WEIGHTS, limit=buffer,
+        )
+        pairs = [(row.id, score(need, OfferFacts(**row._mapping))) for row in rows]
     else:
         offer = _offer_facts(entry)
-        areas = from_mask(entry.areas, Area)
-        for row in queries.need_candidates(session, areas=areas, kinds=entry.kinds,
-                                           exclude_state=entry.state_code, fresh_since=fresh_since):
-            result = score(NeedFacts(**row._mapping), offer)
-            if result is not None:
-                scored.append((row.id, *result))
+        offered = {language.value for language in from_mask(entry.languages, Language)}
+        speaking = [s.code for s in list_parties_on(session, now.date()) if official_languages(s.code) & offered]
+        rows = queries.best_needs_for(
+            session, state_code=entry.state_code, areas=from_mask(entry.areas, Area),
+            kinds=[bit(k) for k in from_mask(entry.kinds, Kind)], countries=offer.countries,
+            regions=from_mask(entry.regions, Region), offered_languages=entry.languages, speaking_states=speaking,
+            amount=entry.amount, currency=entry.currency, starts_on=entry.starts_on, ends_on=entry.ends_on,
+            fresh_since=fresh_since, weights=WEIGHTS, limit=buffer,
+        )
+        pairs = [(row.id, score(NeedFacts(**row._mapping), offer)) for row in rows]
+    scored = [(other_id, *result) for other_id, result in pairs if result is not None]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:KEEP]
 
 
+def _spoken_mask(state_code: str) -> int:
+    """The offerable languages officially spoken in a State, as a mask of taxonomy.Language."""
+    spoken = official_languages(state_code)
+    return to_mask(language for language in Language if language.value in spoken)
+
+
 def refresh(session: Session, entry: Entry, *, now: datetime) -> list[Match]:
     """Ranks again and keeps the results; returns the new matches worth announcing. A match someone
-    called not relevant is never made again; one already announced is only re-scored."""
+    called not relevant is never made again; one already announced is only re-scored; one that no longer
+    fits after an edit is removed, unless both sides have already started talking."""
     is_need = isinstance(entry, Need)
     existing = {
         (m.offer_id if is_need else m.need_id): m
         for m in queries.matches_for(session, **({"need_id": entry.id} if is_need else {"offer_id": entry.id}))
     }
+    ranked = rank(session, entry, now=now)
     new: list[Match] = []
-    for other_id, points, reasons in rank(session, entry, now=now):
+    for other_id, points, reasons in ranked:
         match = existing.get(other_id)
         if match is not None:
             if Answer.NOT_RELEVANT not in (match.need_answer, match.offer_answer):
@@ -178,8 +204,21 @@ def refresh(session: Session, entry: Entry, *, now: datetime) -> list[Match]:
         )
         session.add(match)
         new.append(match)
+    still_ranked = {other_id for other_id, _, _ in ranked}
+    for other_id, match in existing.items():
+        if other_id in still_ranked or Answer.NOT_RELEVANT in (match.need_answer, match.offer_answer):
+            continue
+        result = score(_need_facts(match.need, _region_of(session, match.need)), _offer_facts(match.offer))
+        if result is not None:
+            match.score, match.reasons, match.updated_at = result[0], result[1], now
+        elif match.conversation is None:
+            session.delete(match)  # it no longer fits; a conversation already opened stays on record
     session.commit()
     return [m for m in new if m.score >= NOTIFY_FROM][:NOTIFY_AT_MOST]
+
+
+def _region_of(session: Session, need: Need) -> Region:
+    return session.get_one(StateParty, need.state_code).region
 
 
 def contact_of(session: Session, entry: Entry) -> Person:

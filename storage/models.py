@@ -191,7 +191,10 @@ class Need(_Entry, Base):
 
     __tablename__ = "needs"
     __table_args__ = (
+        # Browse reads the newest first: these let both databases walk an index instead of sorting.
         Index("ix_needs_browse", "status", "area", "updated_at"),
+        Index("ix_needs_recent", "status", "updated_at"),
+        Index("ix_needs_updated", "updated_at", "id"),
         Index("ix_needs_state", "state_code"),
     )
 
@@ -208,6 +211,7 @@ class Offer(_Entry, Base):
     __tablename__ = "offers"
     __table_args__ = (
         Index("ix_offers_browse", "status", "updated_at"),
+        Index("ix_offers_updated", "updated_at", "id"),
         Index("ix_offers_state", "state_code"),
     )
 

@@ -8,6 +8,7 @@ browsing to one indexed table scan instead of joins over association tables.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -87,8 +88,14 @@ class Answer(enum.StrEnum):
     NOT_RELEVANT = "not_relevant"
 
 
+@functools.cache
+def _bits(enum_class: type[enum.Enum]) -> dict[enum.Enum, int]:
+    # Per enum class: these are StrEnums, so Kind.FINANCIAL == Challenge.FINANCIAL as keys.
+    return {member: 1 << index for index, member in enumerate(enum_class)}
+
+
 def bit(member: enum.Enum) -> int:
-    return 1 << list(type(member)).index(member)
+    return _bits(type(member))[member]
 
 
 def to_mask(members: Iterable[enum.Enum]) -> int:
@@ -99,4 +106,4 @@ def to_mask(members: Iterable[enum.Enum]) -> int:
 
 
 def from_mask(mask: int, enum_class: type[E]) -> list[E]:
-    return [member for member in enum_class if mask & bit(member)]
+    return [member for member, value in _bits(enum_class).items() if mask & value]  # type: ignore[misc]

@@ -47,6 +47,8 @@ def upgrade() -> None:
         sa.Column("ownership", sa.Integer(), nullable=False),
     )
     op.create_index("ix_needs_browse", "needs", ["status", "area", "updated_at"])
+    op.create_index("ix_needs_recent", "needs", ["status", "updated_at"])
+    op.create_index("ix_needs_updated", "needs", ["updated_at", "id"])
     op.create_index("ix_needs_state", "needs", ["state_code"])
     op.create_table(
         "offers",
@@ -59,6 +61,7 @@ def upgrade() -> None:
         sa.Column("contact", sa.String(length=200), nullable=True),
     )
     op.create_index("ix_offers_browse", "offers", ["status", "updated_at"])
+    op.create_index("ix_offers_updated", "offers", ["updated_at", "id"])
     op.create_index("ix_offers_state", "offers", ["state_code"])
     op.create_table(
         "matches",
