@@ -148,7 +148,7 @@ def rank(session: Session, entry: Entry, *, now: datetime) -> list[tuple[int, fl
     buffer = 2 * KEEP  # room for rounding differences at the cut
     scored: list[tuple[int, float, list[dict[str, Any]]]] = []
     if isinstance(entry, Need):
-        region = session.get_one(StateParty, entry.state_code).region
+        region = _region_of(session, entry)
         need = _need_facts(entry, region)
         rows = queries.best_offers_for(
             session, state_code=entry.state_code, region=region, area=entry.area,
