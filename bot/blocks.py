@@ -33,7 +33,13 @@ DECLINE_ACTION = "registration.decline"
 REGISTER_ACTION = "home.register"
 
 
+SECTION_MAX = 3000  # Slack's limit for a section's text, counted after escaping
+
+
 def section(text: str) -> SectionBlock:
+    """A mrkdwn section; text past Slack's limit (3,000 characters of escaped text) is cut, not refused."""
+    if len(text) > SECTION_MAX:
+        text = text[: SECTION_MAX - 1] + "…"
     return SectionBlock(text=MarkdownTextObject(text=text))
 
 

@@ -268,7 +268,7 @@ def _labels(tr: Translator, mask: int, enum_class, labels: dict[Any, str]) -> st
     return ", ".join(tr._(labels[m]) for m in from_mask(mask, enum_class))
 
 
-def entry_summary(tr: Translator, entry: p.Entry, *, full: bool = False) -> str:
+def entry_summary(tr: Translator, entry: p.Entry, *, full: bool = False, description: bool = True) -> str:
     """An entry in a few lines of mrkdwn; user text is escaped by `tr.mrkdwn`."""
     if isinstance(entry, Need):
         what = tr._(AREAS[entry.area])
@@ -276,12 +276,13 @@ def entry_summary(tr: Translator, entry: p.Entry, *, full: bool = False) -> str:
     else:
         what = _labels(tr, entry.areas, Area, AREAS)
         kinds = _labels(tr, entry.kinds, Kind, KINDS)
-    description = entry.description if full or len(entry.description) <= 280 else entry.description[:279] + "…"
     lines = [
         tr.mrkdwn("*{heading} · {title}*", heading=entry_heading(tr, entry), title=entry.title),
         tr.mrkdwn("{state} · {what} · {kinds}", state=StateCode(entry.state_code), what=what, kinds=kinds),
-        tr.mrkdwn("{text}", text=description),
     ]
+    if description:
+        text = entry.description if full or len(entry.description) <= 280 else entry.description[:279] + "…"
+        lines.append(tr.mrkdwn("{text}", text=text))
     if entry.amount is not None:
         lines.append(tr.mrkdwn("Amount: {amount} {currency}", amount=tr.number(entry.amount),
                                currency=entry.currency or ""))
@@ -331,7 +332,15 @@ def entry_actions(tr: Translator, entry: p.Entry) -> ActionsBlock:
 
 
 def entry_card(tr: Translator, entry: p.Entry, *, now: datetime, actions: bool, full: bool = False) -> list[Block]:
-    blocks: list[Block] = [section(entry_summary(tr, entry, full=full)), entry_context(tr, entry, now=now)]
+    if full:
+        # A 3,000-character description fills a section alone: it gets its own, so nothing else is cut.
+        blocks: list[Block] = [
+            section(entry_summary(tr, entry, full=True, description=False)),
+            section(tr.mrkdwn("{text}", text=entry.description)),
+        ]
+    else:
+        blocks = [section(entry_summary(tr, entry))]
+    blocks.append(entry_context(tr, entry, now=now))
     if actions:
         blocks.append(entry_actions(tr, entry))
     return blocks

@@ -242,3 +242,15 @@ def test_the_confirmation_comes_by_direct_message_when_the_channel_is_closed_to_
     post_entry(bot, KH, "need", need_values())
     dm = [c.body for c in bot.fake.calls_to("chat.postMessage") if c.body["channel"] == bot.fake.dm_channel_id(KH)]
     assert dm and dm[0]["text"].startswith("Saved: Need #1.")
+
+
+def test_a_full_length_description_full_of_reserved_characters_still_shows(bot):
+    delegate(bot, KH, "KH")
+    post_entry(bot, KH, "need", need_values(description="<&>" * 1000))  # 3,000 typed, 13,000 once escaped
+    bot.slack.command("/need", "show 1", user_id=KH)
+    bot.settle()
+    view = bot.fake.calls_to("views.open")[-1].body["view"]
+    texts = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+    assert all(len(t) <= 3000 for t in texts)
+    assert texts[1].startswith("&lt;&amp;&gt;") and texts[1].endswith("…")
+    assert "Need #1" in texts[0]
