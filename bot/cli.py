@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, database_url_from_env
 
 EXIT_CONFIG = 2
 
@@ -102,38 +102,19 @@ def _sync_states(engine, clock, path: Path | None) -> int:
     return 0
 
 
-def _export_database_url() -> str:
-    """DATABASE_URL as Settings reads it (the environment wins over .env), without the Slack settings."""
-    import os
-
-    from bot.settings import DATABASE_DEFAULT
-
-    env: dict[str, str] = {}
-    if os.path.exists(".env"):
-        from dotenv import dotenv_values
-
-        env.update({k: v for k, v in dotenv_values(".env").items() if v is not None})
-    env.update(os.environ)
-    return env.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT
-
-
 def _export(args: argparse.Namespace) -> int:
     from sqlalchemy import inspect
-    from sqlalchemy.exc import ArgumentError
 
     from bot.clock import SystemClock
     from bot.export import collect, render
     from storage.db import make_engine, make_session_factory
     from storage.taxonomy import Visibility
 
-    url = _export_database_url()
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return _fail(
-            "DATABASE_URL is not a database URL: use sqlite:///pfp.sqlite3 or "
-            "postgresql+psycopg://user:password@host:5432/dbname."
-        )
+        url = database_url_from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
             and not Path(parsed.database).exists():
         return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL "

@@ -45,12 +45,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv_path: str | None = ".env") -> Settings:
         """Reads settings; values already in the environment win over the `.env` file."""
-        env: dict[str, str] = {}
-        if dotenv_path and os.path.exists(dotenv_path):
-            from dotenv import dotenv_values
-
-            env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-        env.update(os.environ if environ is None else environ)
+        env = _environment(environ, dotenv_path)
 
         def get(name: str) -> str | None:
             value = env.get(name, "").strip()
@@ -98,14 +93,7 @@ class Settings:
             )
         if not api_url.endswith("/"):
             api_url += "/"
-        database_url = get("DATABASE_URL") or DATABASE_DEFAULT
-        try:
-            make_url(database_url)
-        except ArgumentError:
-            raise SettingsError(
-                "DATABASE_URL is not a database URL: use sqlite:///pfp.sqlite3 or "
-                "postgresql+psycopg://user:password@host:5432/dbname."
-            ) from None
+        database_url = _database_url(env)
         port_text = get("PORT") or "3000"
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise SettingsError(f"PORT must be a number between 1 and 65535, not {port_text!r}.")
@@ -128,3 +116,30 @@ class Settings:
             admins=admins,
             platform_channel=platform_channel,
         )
+
+
+def _environment(environ: Mapping[str, str] | None, dotenv_path: str | None) -> dict[str, str]:
+    env: dict[str, str] = {}
+    if dotenv_path and os.path.exists(dotenv_path):
+        from dotenv import dotenv_values
+
+        env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    return env
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    database_url = env.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT
+    try:
+        make_url(database_url)
+    except ArgumentError:
+        raise SettingsError(
+            "DATABASE_URL is not a database URL: use sqlite:///pfp.sqlite3 or "
+            "postgresql+psycopg://user:password@host:5432/dbname."
+        ) from None
+    return database_url
+
+
+def database_url_from_env(environ: Mapping[str, str] | None = None, *, dotenv_path: str | None = ".env") -> str:
+    """DATABASE_URL alone, read and checked as Settings does, for commands that never talk to Slack."""
+    return _database_url(_environment(environ, dotenv_path))
