@@ -13,25 +13,38 @@ from storage.people import get_request
 from tests.conftest import ADMIN
 
 
-def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
-    with database() as setup:
-        delegate = meet(setup, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
-        request_id = submit(setup, delegate, RegistrationForm("FR", False, None), now=clock.now()).id
-    first, second = database(), database()
-    staged = []
+def after_first_read_of_requests(session, work) -> list[bool]:
+    """Runs `work` once, right after `session` first reads registration requests and before it goes on:
+    the worst interleaving of two people acting at once, made to happen. Returns a list that holds True
+    once it happened."""
+    staged: list[bool] = []
 
-    # The second reviewer's decision reads the request while it is still pending; the first reviewer's
-    # approval then commits before the second one writes: the worst interleaving, made to happen.
-    @event.listens_for(second, "do_orm_execute")
-    def approve_in_between(state):
+    @event.listens_for(session, "do_orm_execute")
+    def in_between(state):
         reads_request = state.is_select and any(m.class_ is RegistrationRequest for m in state.all_mappers)
         if staged or not reads_request:
             return None
         frozen = state.invoke_statement().freeze()
         staged.append(True)
+        work()
+        return frozen()
+
+    return staged
+
+
+def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
+    with database() as setup:
+        delegate = meet(setup, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
+        request_id = submit(setup, delegate, RegistrationForm("FR", False, None), now=clock.now()).id
+    first, second = database(), database()
+
+    # The second reviewer's decision reads the request while it is still pending; the first reviewer's
+    # approval then commits before the second one writes.
+    def approve_first():
         admin = meet(first, ADMIN, now=clock.now(), fetch_locale=lambda: None)
         decide(first, request_id=request_id, actor=admin, approve=True, now=clock.now())
-        return frozen()
+
+    staged = after_first_read_of_requests(second, approve_first)
 
     try:
         admin_second = meet(second, ADMIN, now=clock.now(), fetch_locale=lambda: None)
@@ -51,19 +64,13 @@ def test_two_submissions_racing_leave_one_pending_request(database, clock):
     with database() as setup:
         meet(setup, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
     first, second = database(), database()
-    staged = []
 
     # Both submissions pass the "nothing pending" check before either one is saved.
-    @event.listens_for(second, "do_orm_execute")
-    def submit_in_between(state):
-        reads_request = state.is_select and any(m.class_ is RegistrationRequest for m in state.all_mappers)
-        if staged or not reads_request:
-            return None
-        frozen = state.invoke_statement().freeze()
-        staged.append(True)
+    def submit_first():
         submit(first, meet(first, "UDELEG1", now=clock.now(), fetch_locale=lambda: None),
                RegistrationForm("FR", False, None), now=clock.now())
-        return frozen()
+
+    staged = after_first_read_of_requests(second, submit_first)
 
     try:
         person = meet(second, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
