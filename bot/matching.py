@@ -182,28 +182,34 @@ def _spoken_mask(state_code: str) -> int:
 
 def refresh(session: Session, entry: Entry, *, now: datetime) -> list[Match]:
     """Ranks again and keeps the results; returns the new matches worth announcing. A match someone
-    called not relevant is never made again; one already announced is only re-scored; one that no longer
-    fits after an edit is removed, unless both sides have already started talking."""
+    called not relevant is never made again; one already there is only re-scored; one that no longer
+    fits after an edit is removed, unless both sides have already started talking.
+
+    The need and the offer of a pair may be saved, and refreshed, at the same moment: each then finds no
+    match for the pair and adds one. The database keeps the first (storage.platform.add_match does nothing
+    on conflict), the other refresh treats it as already there, and only the refresh that made a match
+    announces it, so nobody gets an error and nobody hears of the match twice."""
     is_need = isinstance(entry, Need)
     existing = {
         (m.offer_id if is_need else m.need_id): m
         for m in queries.matches_for(session, **({"need_id": entry.id} if is_need else {"offer_id": entry.id}))
     }
     ranked = rank(session, entry, now=now)
-    new: list[Match] = []
+    made: list[tuple[int, float]] = []  # (match id, score) of the matches this call added, best first
     for other_id, points, reasons in ranked:
+        need_id, offer_id = (entry.id, other_id) if is_need else (other_id, entry.id)
         match = existing.get(other_id)
-        if match is not None:
-            if Answer.NOT_RELEVANT not in (match.need_answer, match.offer_answer):
-                match.score, match.reasons, match.updated_at = points, reasons, now
-            continue
-        match = Match(
-            need_id=entry.id if is_need else other_id, offer_id=other_id if is_need else entry.id,
-            score=points, reasons=reasons, need_answer=Answer.WAITING, offer_answer=Answer.WAITING,
-            created_at=now, updated_at=now,
-        )
-        session.add(match)
-        new.append(match)
+        if match is None:
+            made_id = queries.add_match(session, need_id=need_id, offer_id=offer_id, score=points,
+                                        reasons=reasons, now=now)
+            if made_id is not None:
+                made.append((made_id, points))
+                continue
+            match = queries.match_between(session, need_id, offer_id)  # made meanwhile by the other side
+            if match is None:
+                continue  # and removed again since: that refresh's word stands
+        if Answer.NOT_RELEVANT not in (match.need_answer, match.offer_answer):
+            match.score, match.reasons, match.updated_at = points, reasons, now
     still_ranked = {other_id for other_id, _, _ in ranked}
     for other_id, match in existing.items():
         if other_id in still_ranked or Answer.NOT_RELEVANT in (match.need_answer, match.offer_answer):
@@ -213,8 +219,10 @@ def refresh(session: Session, entry: Entry, *, now: datetime) -> list[Match]:
             match.score, match.reasons, match.updated_at = result[0], result[1], now
         elif match.conversation is None:
             session.delete(match)  # it no longer fits; a conversation already opened stays on record
+    worth_announcing = [made_id for made_id, points in made if points >= NOTIFY_FROM][:NOTIFY_AT_MOST]
+    announced = [session.get_one(Match, made_id) for made_id in worth_announcing]
     session.commit()
-    return [m for m in new if m.score >= NOTIFY_FROM][:NOTIFY_AT_MOST]
+    return announced
 
 
 def _region_of(session: Session, need: Need) -> Region:

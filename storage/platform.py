@@ -6,8 +6,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Row, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
@@ -176,6 +178,33 @@ def matches_for(session: Session, *, need_id: int | None = None, offer_id: int |
     if offer_id is not None:
         query = query.where(Match.offer_id == offer_id)
     return list(session.scalars(query))
+
+
+def match_between(session: Session, need_id: int, offer_id: int) -> Match | None:
+    """The match of a need and an offer as the database holds it now, not as this session last saw it."""
+    query = select(Match).where(Match.need_id == need_id, Match.offer_id == offer_id)
+    return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def add_match(session: Session, *, need_id: int, offer_id: int, score: float, reasons: list[dict[str, Any]],
+              now: datetime) -> int | None:
+    """Adds the match of a need and an offer, both sides waiting; its id, or None when the pair was matched
+    already. Two refreshes of the same pair at once (a need saved while its offer is edited) both get here:
+    on conflict of (need_id, offer_id) this does nothing instead of failing on uq_matches_need_offer.
+    PostgreSQL makes the later INSERT wait for the earlier one's transaction, then do nothing (or insert,
+    had that one rolled back); SQLite lets one writer in at a time."""
+    insert = _INSERTS[session.get_bind().dialect.name]
+    statement = (
+        insert(Match)
+        .values(need_id=need_id, offer_id=offer_id, score=score, reasons=reasons, need_answer=Answer.WAITING,
+                offer_answer=Answer.WAITING, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=[Match.need_id, Match.offer_id])
+        .returning(Match.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
 
 
 def matches_waiting_for(session: Session, state_code: str) -> list[Match]:
