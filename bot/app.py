@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.clock import Clock, SystemClock
-from bot.middleware import AuditedRequestVerification, close_session, handle_error, session_and_person
+from bot.middleware import close_session, handle_error, session_and_person
 from bot.settings import Settings
 from bot.slack import make_web_client
 from storage.db import make_engine, make_session_factory
@@ -32,11 +32,9 @@ def create_app(
     app = App(
         client=client or make_web_client(settings),
         signing_secret=settings.slack_signing_secret or None,
-        # Ours audits what it refuses; it runs where Bolt's own check would, before authorization.
+        # Over HTTP the signature is checked before Bolt parses anything (bot/boundary.py); in Socket
+        # Mode, Slack's own connection vouches for what arrives.
         request_verification_enabled=False,
-        before_authorize=AuditedRequestVerification(settings.slack_signing_secret, sessions, clock)
-        if not settings.socket_mode
-        else None,
         # Acknowledge within Slack's 3 seconds; the rest of the work goes on in Bolt's thread pool.
         process_before_response=False,
         raise_error_for_unhandled_request=True,

@@ -182,7 +182,8 @@ def _serve(settings: Settings, engine, clock) -> int:
 
     from bot.server import create_server, make_wsgi_app
 
-    server = create_server(make_wsgi_app(app, engine), host=settings.host, port=settings.port)
+    wsgi = make_wsgi_app(app, engine, signing_secret=settings.slack_signing_secret, clock=clock)
+    server = create_server(wsgi, host=settings.host, port=settings.port)
     # `docker stop` and systemd send SIGTERM: leave the loop the same way Ctrl-C does, and close cleanly.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     logging.getLogger("pfp").info("serving Slack requests on http://%s:%s/slack/events", settings.host, settings.port)

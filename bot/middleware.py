@@ -1,5 +1,5 @@
-"""Wiring shared by every listener: the database session, the acting person, their language,
-request verification that audits forgeries, and the one error handler."""
+"""Wiring shared by every listener: the database session, the acting person, their language, and the
+one error handler. (Signatures are checked before Bolt sees a request: bot/boundary.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
-from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,7 +20,6 @@ from bot.i18n import Translator
 from bot.people import meet
 from bot.settings import Settings
 from bot.slack import send_direct_message, slack_locale
-from storage import audit
 
 log = logging.getLogger(__name__)
 
@@ -29,42 +27,6 @@ APOLOGY = N_(
     "Sorry, something went wrong on our side and nothing was saved. Please try again in a few minutes; "
     "if it keeps happening, tell the ISU."
 )
-
-
-class AuditedRequestVerification(RequestVerification):
-    """Bolt's signature check (401 on a bad signature or a timestamp over 5 minutes old), plus an
-    audit entry for each refused request, so forgery attempts leave a trace."""
-
-    def __init__(self, signing_secret: str, sessions: sessionmaker[Session], clock: Clock) -> None:
-        super().__init__(signing_secret)
-        self._sessions = sessions
-        self._clock = clock
-
-    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
-        passed = False
-
-        def tracking_next() -> BoltResponse:
-            nonlocal passed
-            passed = True
-            return next()
-
-        result = super().process(req=req, resp=resp, next=tracking_next)
-        if not passed:
-            self._audit(req)
-        return result
-
-    def _audit(self, req: BoltRequest) -> None:
-        claimed = (req.context.user_id or "")[:32] or None
-        timestamp = req.headers.get("x-slack-request-timestamp", [""])[0]
-        try:
-            with self._sessions() as session:
-                audit.record(
-                    session, at=self._clock.now(), actor=claimed, action="request.rejected",
-                    subject="slack:signature", detail=f"bad signature or stale timestamp ({timestamp[:20]!r})",
-                )
-                session.commit()
-        except Exception:  # the refusal stands even when it cannot be written down
-            log.exception("could not audit a rejected request")
 
 
 def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> Callable[..., None]:

@@ -7,10 +7,11 @@ import logging
 from collections.abc import Callable, Iterable
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
-from storage.db import ping
+from bot.boundary import SlackEndpoint
+from bot.clock import Clock
+from storage.db import make_session_factory, ping
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -18,8 +19,8 @@ EVENTS_PATH = "/slack/events"
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def make_wsgi_app(app: App, engine: Engine) -> WSGIApp:
-    slack = SlackRequestHandler(app)
+def make_wsgi_app(app: App, engine: Engine, *, signing_secret: str, clock: Clock) -> WSGIApp:
+    slack = SlackEndpoint(app, signing_secret=signing_secret, sessions=make_session_factory(engine), clock=clock)
 
     def healthz(start_response: Callable) -> list[bytes]:
         try:

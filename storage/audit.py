@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry
@@ -27,6 +28,21 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_refusal(session: Session, *, at: datetime, source: str, reason: str) -> None:
+    """A request refused at the door (not signed by Slack), folded into one row per source and minute
+    with a count, so a flood of forgeries cannot fill the database. One statement: two refusals at
+    once add up instead of colliding."""
+    minute = at.replace(second=0, microsecond=0)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(AuditEntry).values(
+        at=minute, actor=None, action="request.rejected", subject=f"source:{source}", detail=reason, count=1,
+        dedupe_key=f"request.rejected|{source}|{minute.isoformat()}",
+    )
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[AuditEntry.dedupe_key], set_={"count": AuditEntry.count + 1},
+    ))
 
 
 def entries(session: Session, *, action: str | None = None, subject: str | None = None) -> list[AuditEntry]:

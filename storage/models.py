@@ -154,7 +154,8 @@ class AuditEntry(Base):
     """Who did what, when, with the state before and after; also refused and forged attempts."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_subject", "subject"),)
+    __table_args__ = (Index("ix_audit_log_subject", "subject"),
+                      Index("uq_audit_log_dedupe_key", "dedupe_key", unique=True))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -164,6 +165,9 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detail: Mapped[str | None] = mapped_column(Text)
+    # How many times this happened; above 1 only for rows that fold repeats (see audit.record_refusal).
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
 
 
 class _Entry:

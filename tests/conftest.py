@@ -175,7 +175,7 @@ def serve_bot(
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
     executor = TrackingExecutor()
     app = create_app(settings, engine=engine, clock=clock, listener_executor=executor)
-    server = BackgroundServer(make_wsgi_app(app, engine))
+    server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock))
     url = f"http://127.0.0.1:{server.port}"
     signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
     try:
