@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -50,23 +49,6 @@ def to_dicts(blocks: list[Block]) -> list[dict]:
 def message(text: str) -> dict:
     """An ephemeral message body: a mrkdwn section plus the same words as the notification text."""
     return {"text": text, "blocks": to_dicts([section(text)])}
-
-
-def form_values(view: dict[str, Any]) -> dict[str, Any]:
-    """A submitted modal's values by block ID, whatever the element: text, date, one or several choices."""
-    values: dict[str, Any] = {}
-    for block_id, actions in view.get("state", {}).get("values", {}).items():
-        for element in actions.values():
-            kind = element.get("type")
-            if kind in ("checkboxes", "multi_static_select"):
-                values[block_id] = [o.get("value") for o in element.get("selected_options") or []]
-            elif kind in ("static_select", "radio_buttons"):
-                values[block_id] = (element.get("selected_option") or {}).get("value")
-            elif kind == "datepicker":
-                values[block_id] = element.get("selected_date")
-            else:
-                values[block_id] = element.get("value")
-    return values
 
 
 def state_options(tr: Translator, states: list[StateParty]) -> tuple[list[Option] | None, list[OptionGroup] | None]:

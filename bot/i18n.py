@@ -9,6 +9,7 @@ from __future__ import annotations
 import gettext
 import io
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot.text import Mrkdwn, Msg, SlackUser, StateCode, escape, mention
+from bot.text import Channel, Mrkdwn, Msg, SlackUser, StateCode, channel_link, escape, mention
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DEFAULT_LANGUAGE = "en"
@@ -94,8 +95,12 @@ class Translator:
             return self.country(value)
         if isinstance(value, SlackUser):
             return mention(value)
+        if isinstance(value, Channel):
+            return channel_link(value)
         if isinstance(value, Msg):
             return self._(value)
+        if isinstance(value, Decimal):  # amounts: 9,999,999,999,999 / 9 999 999 999 999
+            return self.number(value)
         return value if isinstance(value, str) else str(value)
 
     def render(self, template: str, **values: Any) -> Mrkdwn:

@@ -13,10 +13,12 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import payloads
 from bot.blocks import message
 from bot.clock import Clock
 from bot.errors import N_, PfpError
 from bot.i18n import Translator
+from bot.payloads import UNKNOWN_USER, OutOfDate, is_user_id
 from bot.people import meet
 from bot.settings import Settings
 from bot.slack import send_direct_message, slack_locale
@@ -32,19 +34,22 @@ APOLOGY = N_(
 def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> Callable[..., None]:
     """Global middleware: opens the request's session and finds (or meets) the acting person."""
 
-    def middleware(context: BoltContext, client: WebClient, next: Callable[[], None]) -> None:
+    def middleware(body: dict, context: BoltContext, client: WebClient, next: Callable[[], None]) -> None:
         context["settings"] = settings
         context["clock"] = clock
         context["tr"] = Translator()
         session = sessions()
         context["db"] = session
-        person = None
-        if context.user_id:
-            person = meet(
-                session, context.user_id, now=clock.now(), fetch_locale=lambda: slack_locale(client, context.user_id)
-            )
+        context["person"] = None
+        if context.user_id is None:
+            if body.get("type") != "event_callback":  # every command and interaction names its person
+                raise OutOfDate(UNKNOWN_USER)
+        else:
+            # Met only once the id is one Slack would send: `ucol0001` must not become a second person.
+            user_id = payloads.user_id(context.user_id)
+            person = meet(session, user_id, now=clock.now(), fetch_locale=lambda: slack_locale(client, user_id))
+            context["person"] = person
             context["tr"] = Translator(person.locale)
-        context["person"] = person
         next()
 
     return middleware
@@ -104,15 +109,25 @@ def _tell(
             response.body = json.dumps({"response_type": "ephemeral", **message(text)})
             return
         if body.get("type") == "view_submission":
-            inputs = [b["block_id"] for b in body["view"].get("blocks", []) if b.get("type") == "input"]
-            if inputs:
-                response.body = json.dumps({"response_action": "errors", "errors": {inputs[0]: text[:150]}})
+            block = _first_input(body.get("view"))
+            if block is not None:
+                response.body = json.dumps({"response_action": "errors", "errors": {block: text[:150]}})
                 return
         response.body = ""
     try:
         if context.response_url:  # slash commands and message buttons carry a response_url
             context.respond(response_type="ephemeral", replace_original=False, **message(text))
-        elif context.user_id:
+        elif is_user_id(context.user_id):
             send_direct_message(client, context.user_id, text, message(text)["blocks"])
-    except Exception:
-        logger.exception("could not tell the person about an error")
+    except Exception as error:  # Slack, too, may be what failed; the person's change is already undone
+        logger.warning("could not tell the person about an error: %s", error.__class__.__name__)
+
+
+def _first_input(view: object) -> str | None:
+    """The first input block of a submitted view, where Slack can show an error; the blocks come back
+    as the bot sent them, but a payload it did not write may hold anything there."""
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    for block in blocks if isinstance(blocks, list) else []:
+        if isinstance(block, dict) and block.get("type") == "input" and isinstance(block.get("block_id"), str):
+            return block["block_id"]
+    return None

@@ -4,21 +4,48 @@ visibility that State chose lets them see it. Used by handlers now and by schedu
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.blocks import to_dicts
+from bot.blocks import message, to_dicts
 from bot.i18n import Translator
 from bot.matching import contact_of, record_conversation
-from bot.platform import Viewer
-from bot.platform_blocks import match_message
+from bot.platform import Entry, Viewer, side_label, side_of
+from bot.platform_blocks import announcement, match_message
+from bot.settings import Settings
 from bot.slack import send_direct_message
-from bot.text import SlackUser, StateCode
+from bot.text import Channel, SlackUser, StateCode
 from storage.models import Match
+from storage.taxonomy import Visibility
 
 log = logging.getLogger(__name__)
+
+
+def announce_entry(client: WebClient, settings: Settings, entry: Entry, *, now: datetime) -> bool:
+    """A new public entry, announced in PFP_PLATFORM_CHANNEL. When Slack refuses the post (most often:
+    the bot was never invited there), ISU staff are told what to do; the entry itself stays saved."""
+    if entry.visibility != Visibility.PUBLIC or not settings.platform_channel:
+        return False
+    words, blocks = announcement(Translator(), entry, now=now)  # a channel: the Convention's working language
+    try:
+        client.chat_postMessage(channel=settings.platform_channel, text=words, blocks=to_dicts(blocks))
+    except SlackApiError as error:
+        reason = str(error.response.get("error") or "unknown")
+        log.warning("could not announce %s %s in %s: %s", side_of(entry), entry.id, settings.platform_channel,
+                    reason)
+        isu = Translator()
+        text = isu.mrkdwn(
+            "The bot could not announce {side} #{number} in {channel} (Slack said: `{reason}`). Invite the bot "
+            "to that channel with `/invite @pfp`, or correct PFP_PLATFORM_CHANNEL. The entry itself is saved.",
+            side=side_label(side_of(entry)), number=entry.id, channel=Channel(settings.platform_channel),
+            reason=reason[:60],
+        )
+        client.chat_postMessage(channel=settings.isu_channel, **message(text))
+        return False
+    return True
 
 
 def announce_matches(client: WebClient, session: Session, matches: list[Match]) -> int:

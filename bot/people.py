@@ -71,17 +71,24 @@ def bootstrap_admins(session: Session, slack_user_ids: tuple[str, ...], *, now: 
     return granted
 
 
+def require_role_admin(session: Session, actor: Person, *, target_id: str, role: Role, grant: bool,
+                       now: datetime) -> None:
+    """Only ISU staff grant or revoke roles; anyone else is refused, and the attempt is audited."""
+    if is_isu(actor):
+        return
+    audit.record(
+        session, at=now, actor=actor.slack_user_id, action="role.refused",
+        subject=f"person:{target_id}", detail=f"{'grant' if grant else 'revoke'} {role.value}",
+    )
+    session.commit()
+    raise NotAuthorised(N_("Only ISU staff can grant or revoke roles."))
+
+
 def change_role(
     session: Session, *, actor: Person, target: Person, role: Role, grant: bool, now: datetime
 ) -> bool:
     """ISU staff grant or revoke a role; returns False when there was nothing to change."""
-    if not is_isu(actor):
-        audit.record(
-            session, at=now, actor=actor.slack_user_id, action="role.refused",
-            subject=f"person:{target.slack_user_id}", detail=f"{'grant' if grant else 'revoke'} {role.value}",
-        )
-        session.commit()
-        raise NotAuthorised(N_("Only ISU staff can grant or revoke roles."))
+    require_role_admin(session, actor, target_id=target.slack_user_id, role=role, grant=grant, now=now)
     if grant:
         changed = _grant(session, target, role, by=actor.slack_user_id, now=now, detail="/pfp admin grant")
     else:

@@ -164,12 +164,21 @@ class _Form:
             try:
                 amount = parse_decimal(raw.replace(" ", ""), locale=_number_locale(self.language), strict=False)
             except (NumberFormatError, InvalidOperation, ValueError):
-                self.errors[F_AMOUNT] = (N_("Write the amount as a number, for example 250000."), {})
+                amount = None
+            # Decimal reads "NaN", "Infinity" and "1e30" too: none of them is an amount of money.
+            if amount is None or not amount.is_finite():
+                self.errors[F_AMOUNT] = (N_("Write the amount in figures, for example 250000 or 250,000.50."), {})
+                amount = None
+            elif amount < 0:
+                self.errors[F_AMOUNT] = (N_("The amount cannot be negative."), {})
+                amount = None
+            elif amount >= AMOUNT_MAX:
+                self.errors[F_AMOUNT] = (
+                    N_("This amount is too large: up to {largest} is accepted. Check the number of zeros."),
+                    {"largest": AMOUNT_MAX - 1},
+                )
+                amount = None
             else:
-                if amount < 0:
-                    self.errors[F_AMOUNT] = (N_("The amount cannot be negative."), {})
-                elif amount >= AMOUNT_MAX:
-                    self.errors[F_AMOUNT] = (N_("This amount is too large; check the number of zeros."), {})
                 amount = amount.quantize(Decimal("0.01"))
         if currency is not None and currency not in _currencies():
             self.errors[F_CURRENCY] = (
@@ -425,6 +434,7 @@ def known_state_codes(session: Session, today: date) -> set[str]:
 # ------------------------------------------------------------------------------------------- browse
 
 PAGE_SIZE = 10
+PAGE_MAX = 100_000  # a page number from a button is clamped: an offset past this would overflow SQL
 BROWSE_STATUSES = ("current", "stale", "met", "withdrawn")
 
 
@@ -446,8 +456,8 @@ def browse_filters(raw: dict[str, Any] | None = None, **changes: Any) -> dict[st
     if not (isinstance(filters["state"], str) and len(filters["state"]) == 2 and filters["state"].isalpha()):
         filters["state"] = None
     try:
-        filters["page"] = max(0, int(filters["page"]))
-    except (TypeError, ValueError):
+        filters["page"] = min(max(0, int(filters["page"])), PAGE_MAX)
+    except (TypeError, ValueError, OverflowError):
         filters["page"] = 0
     filters["size"] = PAGE_SIZE
     if "page" not in changes and changes:

@@ -27,6 +27,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot import payloads
 from bot import platform as p
 from bot.blocks import section, state_options
 from bot.errors import N_
@@ -111,14 +112,13 @@ def entry_value(side: p.Side, entry_id: int) -> str:
     return json.dumps({"side": side, "id": entry_id})
 
 
-def read_entry_value(value: str | None) -> tuple[p.Side, int]:
-    """The entry a button points at; anything forged becomes 'no such entry'."""
-    try:
-        data = json.loads(value or "")
-        side, entry_id = data["side"], int(data["id"])
-    except (ValueError, KeyError, TypeError):
-        side, entry_id = "need", 0
-    return ("offer" if side == "offer" else "need"), entry_id
+def read_entry_value(action: dict[str, Any]) -> tuple[p.Side, int]:
+    """The entry a button points at; a value the bot did not write is out of date."""
+    data = payloads.value_object(action)
+    side = data.get("side")
+    if side not in p.MODELS:
+        raise payloads.OutOfDate(payloads.STALE_BUTTON)
+    return side, payloads.record_id(data.get("id"))
 
 
 # -------------------------------------------------------------------------------------------- forms
@@ -181,11 +181,9 @@ def _metadata(entry_id: int | None, channel: str | None) -> str:
 
 
 def read_metadata(view: dict[str, Any]) -> tuple[int | None, str | None]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-        return (int(data["id"]) if data.get("id") is not None else None), data.get("channel")
-    except (ValueError, TypeError):
-        return None, None
+    """The entry a form edits (None for a new one) and the channel it was opened from."""
+    data = payloads.metadata(view)
+    return payloads.optional_id(data, "id"), payloads.optional_channel(data.get("channel"))
 
 
 def need_form(tr: Translator, need: Need | None, *, channel: str | None) -> View:

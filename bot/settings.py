@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.text import USER_ID
+
 SLACK_API_DEFAULT = "https://slack.com/api/"
 DATABASE_DEFAULT = "sqlite:///pfp.sqlite3"
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
@@ -99,7 +100,7 @@ class Settings:
             raise SettingsError(f"PORT must be a number between 1 and 65535, not {port_text!r}.")
         admins = tuple(a.strip() for a in (get("PFP_ADMINS") or "").split(",") if a.strip())
         for admin in admins:
-            if not _USER_ID.match(admin):
+            if not USER_ID.match(admin):
                 raise SettingsError(
                     f"PFP_ADMINS must list Slack user IDs separated by commas (like U0123ABCD), "
                     f"not {admin!r}: find an ID in the person's Slack profile, under 'Copy member ID'."

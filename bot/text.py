@@ -21,7 +21,13 @@ class SlackUser(str):
     """A Slack user ID inside a message: shown as a mention."""
 
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+class Channel(str):
+    """A Slack channel ID inside a message: shown as a link to the channel."""
+
+
+# Slack's ids are upper case letters and digits; the database keeps up to 32 characters of one.
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
 
 
 def escape(text: str) -> str:
@@ -34,6 +40,12 @@ def escape(text: str) -> str:
 
 def mention(user_id: str) -> Mrkdwn:
     """A mention of someone Slack told us about; the ID is checked so nothing else slips in."""
-    if not _USER_ID.match(user_id):
+    if not USER_ID.match(user_id):
         raise ValueError(f"not a Slack user ID: {user_id!r}")
     return Mrkdwn(f"<@{user_id}>")
+
+
+def channel_link(channel_id: str) -> Mrkdwn:
+    if not CHANNEL_ID.match(channel_id):
+        raise ValueError(f"not a Slack channel ID: {channel_id!r}")
+    return Mrkdwn(f"<#{channel_id}>")

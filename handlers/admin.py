@@ -9,14 +9,15 @@ from slack_sdk import WebClient
 
 from bot.blocks import message
 from bot.errors import N_, PfpError
-from bot.people import change_role, meet
+from bot.people import change_role, meet, require_role_admin
 from bot.slack import slack_locale
 from bot.text import SlackUser
 from handlers.commands import Subcommands
 from storage.models import Role
 
-# Slack escapes a mention typed in a slash command as <@U123|name> (manifest: should_escape).
-_ARGS = re.compile(r"^(grant|revoke)\s+<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s+(\w+)$", re.IGNORECASE)
+# Slack escapes a mention typed in a slash command as <@U123|name> (manifest: should_escape). Its ids
+# are upper case, so only the words are matched without regard to case: `<@ucol0001>` is no one.
+_ARGS = re.compile(r"^(?i:(grant|revoke))\s+<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>\s+(\w+)$")
 USAGE = N_("Type `/pfp admin grant @person isu` or `/pfp admin revoke @person committee`.")
 ROLE_NAMES = {Role.ISU: N_("ISU staff"), Role.COMMITTEE: N_("committee member")}
 
@@ -35,6 +36,8 @@ def admin(ack: Ack, args: str, context: BoltContext, client: WebClient, **_: obj
     except ValueError:
         raise PfpError(USAGE) from None
     session, tr, now = context["db"], context["tr"], context["clock"].now()
+    # Permission first: a refused command must not leave a person record behind for its target.
+    require_role_admin(session, context["person"], target_id=target_id, role=role, grant=verb == "grant", now=now)
     target = meet(session, target_id, now=now, fetch_locale=lambda: slack_locale(client, target_id))
     changed = change_role(session, actor=context["person"], target=target, role=role, grant=verb == "grant", now=now)
     role_label = tr._(ROLE_NAMES[role])

@@ -3,12 +3,10 @@ showing only what the person looking may see."""
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import matching
+from bot import matching, payloads
 from bot import platform as p
 from bot.people import is_isu
 from bot.platform_blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN, browse_view, entry_view, read_entry_value
@@ -41,29 +39,32 @@ def browse_command(ack: Ack, command: dict, context: BoltContext, client: WebCli
 
 
 def open_browse(ack: Ack, context: BoltContext, client: WebClient, body: dict, *, side: p.Side) -> None:
+    trigger = payloads.trigger_id(body)
     view = _view(context, p.browse_filters(side=side))
     ack()
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    client.views_open(trigger_id=trigger, view=view)
 
 
 def change_filter(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
-    current = json.loads(body["view"].get("private_metadata") or "{}")
+    view_id, view_hash = payloads.view_ref(body)
+    current = payloads.metadata(body["view"])
     name = action["action_id"].rsplit(".", 1)[-1]
     if action["action_id"].startswith(BROWSE_PAGE):
-        filters = p.browse_filters(current, page=action.get("value"))
+        filters = p.browse_filters(current, page=payloads.plain_value(action))
     else:
-        filters = p.browse_filters(current, **{name: (action.get("selected_option") or {}).get("value")})
+        filters = p.browse_filters(current, **{name: payloads.selected_value(action)})
     view = _view(context, filters)
     ack()
-    client.views_update(view_id=body["view"]["id"], hash=body["view"].get("hash"), view=view)
+    client.views_update(view_id=view_id, hash=view_hash, view=view)
 
 
 def open_entry(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     session, person, now = context["db"], context["person"], context["clock"].now()
-    side, entry_id = read_entry_value(action.get("value"))
+    trigger = payloads.trigger_id(body)
+    side, entry_id = read_entry_value(action)
     entry = p.find(session, side, entry_id, p.Viewer.of(person))
     best = matching.best_for(session, entry, person) if side == "need" else []
     can_edit = is_isu(person) or (person is not None and person.state_code == entry.state_code)
     view = entry_view(context["tr"], entry, best, now=now, can_edit=can_edit)
     ack()
-    show_modal(client, body, view)
+    show_modal(client, trigger, view, stacked=payloads.container_type(body) == "modal")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot import payloads
 from bot.errors import N_, PfpError
 
 Subcommand = Callable[..., None]
@@ -25,7 +26,7 @@ class Subcommands:
         return decorator
 
     def __call__(self, ack: Ack, command: dict, context: BoltContext, client: WebClient) -> None:
-        word, _, args = (command.get("text") or "").strip().partition(" ")
+        word, _, args = payloads.command_text(command).partition(" ")
         handler = self._handlers.get(word.lower() or "help")
         if handler is None:
             shown = word if len(word) <= _SHOWN_MAX else word[:_SHOWN_MAX] + "…"

@@ -20,7 +20,7 @@ def register(app: App, pfp: Subcommands) -> None:
 
 
 def publish_home(event: dict, context: BoltContext, client: WebClient) -> None:
-    if event.get("tab") == "home":
+    if event.get("tab") == "home" and context["person"] is not None:
         publish(context, client)
 
 

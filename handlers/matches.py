@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import matching
+from bot import matching, payloads
 from bot.blocks import message
-from bot.errors import N_, NotFound
 from bot.notifications import start_conversation
 from bot.platform_blocks import ACCEPT_MATCH, DISMISS_MATCH
 from bot.text import StateCode
@@ -24,10 +21,7 @@ def register(app: App, pfp: Subcommands) -> None:
 
 def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
-    try:
-        match_id = int(json.loads(action.get("value") or "")["match"])
-    except (ValueError, KeyError, TypeError):
-        raise NotFound(N_("This match no longer exists.")) from None
+    match_id = payloads.reference(action, "match")
     accept = action["action_id"] == ACCEPT_MATCH
     answered = matching.answer(session, person, match_id, accept=accept, now=context["clock"].now())
     ack()

@@ -8,12 +8,10 @@ import re
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import matching
+from bot import matching, payloads
 from bot import platform as p
-from bot.blocks import form_values, to_dicts
 from bot.errors import N_, FieldErrors, PfpError
-from bot.i18n import Translator
-from bot.notifications import announce_matches
+from bot.notifications import announce_entry, announce_matches
 from bot.people import is_isu
 from bot.platform_blocks import (
     CONFIRM,
@@ -21,7 +19,6 @@ from bot.platform_blocks import (
     NEED_FORM,
     OFFER_FORM,
     STATUS_ACTIONS,
-    announcement,
     entry_heading,
     entry_view,
     need_form,
@@ -34,8 +31,7 @@ from bot.platform_blocks import (
 from bot.registration import eligible_states
 from handlers import browse, home
 from handlers.commands import Subcommands
-from handlers.replies import show_modal, tell
-from storage.taxonomy import Visibility
+from handlers.replies import attempt, show_modal, tell
 
 _NUMBERED = re.compile(r"^(show|edit)\s+#?(\d{1,9})$", re.IGNORECASE)
 USAGE = N_("Type `{command}` to post, `{command} list` to browse, `{command} show 12` or `{command} edit 12`.")
@@ -59,27 +55,28 @@ def _form(context: BoltContext, side: p.Side, entry: p.Entry | None, channel: st
 
 def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext, client: WebClient) -> None:
     side: p.Side = "need" if command["command"] == "/need" else "offer"
-    text = (command.get("text") or "").strip()
+    text = payloads.command_text(command)
     session, person, now = context["db"], context["person"], context["clock"].now()
+    channel = payloads.channel_of(command)
     if text.lower() in ("", "new"):
         p.require_delegate(person)
-        view = _form(context, side, None, command.get("channel_id"))
+        view = _form(context, side, None, channel)
     elif text.lower() == "list":
         browse.open_browse(ack, context, client, body, side=side)
         return
     elif match := _NUMBERED.match(text):
         number = int(match.group(2))
         if match.group(1).lower() == "edit":
-            view = _form(context, side, p.editable(session, person, side, number, now=now, action="edit"),
-                         command.get("channel_id"))
+            view = _form(context, side, p.editable(session, person, side, number, now=now, action="edit"), channel)
         else:
             entry = p.find(session, side, number, p.Viewer.of(person))
             best = matching.best_for(session, entry, person) if side == "need" else []
             view = entry_view(context["tr"], entry, best, now=now, can_edit=_can_edit(person, entry))
     else:
         raise PfpError(USAGE, command=command["command"])
+    trigger = payloads.trigger_id(command)
     ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    client.views_open(trigger_id=trigger, view=view)
 
 
 def _can_edit(person, entry: p.Entry) -> bool:
@@ -91,7 +88,7 @@ def submit_entry(ack: Ack, view: dict, context: BoltContext, client: WebClient) 
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
     entry_id, channel = read_metadata(view)
-    values = form_values(view)
+    values = payloads.form_values(view)
     try:
         form = (
             p.read_need_form(values, language=tr.language)
@@ -105,25 +102,27 @@ def submit_entry(ack: Ack, view: dict, context: BoltContext, client: WebClient) 
     entry = p.post(session, person, form, now=now) if entry_id is None else p.edit(
         session, person, side, entry_id, form, now=now)
     ack()
+    # The entry is saved: each step after this is attempted on its own, so a channel the bot is not in
+    # cannot cost the matches, nor tell the person that nothing was saved.
     text, blocks = saved_message(tr, entry, now=now, created=entry_id is None)
-    tell(context, client, text, blocks, channel=channel)
-    platform_channel = context["settings"].platform_channel
-    if entry_id is None and entry.visibility == Visibility.PUBLIC and platform_channel:
-        words, announced = announcement(Translator(), entry, now=now)
-        client.chat_postMessage(channel=platform_channel, text=words, blocks=to_dicts(announced))
-    announce_matches(client, session, matching.refresh(session, entry, now=now))
+    attempt("confirm a saved entry", lambda: tell(context, client, text, blocks, channel=channel))
+    if entry_id is None:
+        attempt("announce a new entry", lambda: announce_entry(client, context["settings"], entry, now=now))
+    attempt("match a saved entry", lambda: announce_matches(client, session, matching.refresh(session, entry, now=now)),
+            session=session)
 
 
 def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
-    side, entry_id = read_entry_value(action.get("value"))
+    side, entry_id = read_entry_value(action)
     action_id = action["action_id"]
     if action_id == EDIT:
+        trigger = payloads.trigger_id(body)
         entry = p.editable(session, person, side, entry_id, now=now, action="edit")
-        view = _form(context, side, entry, (body.get("channel") or {}).get("id"))
+        view = _form(context, side, entry, payloads.channel_of(body))
         ack()
-        show_modal(client, body, view)
+        show_modal(client, trigger, view, stacked=payloads.container_type(body) == "modal")
         return
     if action_id == CONFIRM:
         entry = p.confirm_current(session, person, side, entry_id, now=now)
@@ -133,5 +132,5 @@ def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext, clien
         text = status_message(tr, entry)
     ack()
     tell(context, client, text)
-    if (body.get("view") or {}).get("type") == "home":
+    if payloads.container_type(body) == "home":
         home.publish(context, client)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import registration
+from bot import payloads, registration
 from bot.blocks import (
     APPROVE_ACTION,
     DECLINE_ACTION,
@@ -15,7 +13,6 @@ from bot.blocks import (
     REGISTRATION_CALLBACK,
     decided_blocks,
     decision_message,
-    form_values,
     message,
     registration_modal,
     replaced_focal_point_message,
@@ -23,7 +20,7 @@ from bot.blocks import (
     submitted_view,
     to_dicts,
 )
-from bot.errors import N_, FieldErrors, NotFound
+from bot.errors import FieldErrors
 from bot.i18n import Translator
 from bot.slack import send_direct_message
 from handlers.commands import Subcommands
@@ -51,18 +48,18 @@ def _open_form(ack: Ack, context: BoltContext, client: WebClient, trigger_id: st
 
 
 def register_command(ack: Ack, command: dict, context: BoltContext, client: WebClient, **_: object) -> None:
-    _open_form(ack, context, client, command["trigger_id"])
+    _open_form(ack, context, client, payloads.trigger_id(command))
 
 
 def register_button(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
-    _open_form(ack, context, client, body["trigger_id"])
+    _open_form(ack, context, client, payloads.trigger_id(body))
 
 
 def submit_registration(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
     try:
-        form = registration.validate(session, person, form_values(view), today=now.date())
+        form = registration.validate(session, person, payloads.form_values(view), today=now.date())
     except FieldErrors as invalid:
         errors = {block: tr._(text, **params) for block, (text, params) in invalid.errors.items()}
         ack(response_action="errors", errors=errors)
@@ -79,10 +76,7 @@ def submit_registration(ack: Ack, view: dict, context: BoltContext, client: WebC
 
 
 def decide(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
-    try:
-        request_id = int(json.loads(action.get("value") or "{}")["request"])
-    except (ValueError, KeyError, TypeError):
-        raise NotFound(N_("This registration request no longer exists.")) from None
+    request_id = payloads.reference(action, "request")
     decision = registration.decide(
         context["db"], request_id=request_id, actor=context["person"],
         approve=action["action_id"] == APPROVE_ACTION, now=context["clock"].now(),
@@ -90,12 +84,10 @@ def decide(ack: Ack, body: dict, action: dict, context: BoltContext, client: Web
     ack()
     request = decision.request
     isu = Translator()
-    client.chat_update(
-        channel=request.review_channel or body["channel"]["id"],
-        ts=request.review_ts or body["message"]["ts"],
-        text=isu._("Registration request decided"),
-        blocks=to_dicts(decided_blocks(isu, request)),
-    )
+    channel, ts = request.review_channel or payloads.channel_of(body), request.review_ts or payloads.message_ts(body)
+    if channel and ts:  # the review message, shown decided in place
+        client.chat_update(channel=channel, ts=ts, text=isu._("Registration request decided"),
+                           blocks=to_dicts(decided_blocks(isu, request)))
     delegate = request.person
     text = decision_message(Translator(delegate.locale), request)
     send_direct_message(client, delegate.slack_user_id, text, message(text)["blocks"])

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from bot.payloads import STALE_BUTTON
 from bot.platform_blocks import CONFIRM, EDIT, MET, WITHDRAW
 from storage import audit
 from storage.models import Need, Offer
@@ -73,7 +74,7 @@ def test_entries_not_public_are_never_announced(bot, visibility):
          {"title": "Please fill this in.", "description": "Please fill this in.",
           "kinds": "Please choose at least one.", "area": "Please choose one."}),
         ({"description": "x" * 3001}, {"description": "Please shorten this to 3000 characters (it has 3001)."}),
-        ({"amount": "a lot"}, {"amount": "Write the amount as a number, for example 250000."}),
+        ({"amount": "a lot"}, {"amount": "Write the amount in figures, for example 250000 or 250,000.50."}),
         ({"amount": "-5"}, {"amount": "The amount cannot be negative."}),
         ({"currency": "XYZ"}, {"currency": "'XYZ' is not a currency code: use three letters such as USD, EUR or CHF."}),
         ({"currency": ""}, {"currency": "Say which currency the amount is in (USD, EUR, CHF...)."}),
@@ -95,7 +96,7 @@ def test_bad_need_input_is_reported_on_its_field_and_nothing_is_stored(bot, chan
     [
         ({"languages": [], "areas": []}, {"languages": "Please choose at least one.", "areas": "Please choose at least one."}),
         ({"countries": ["KH", "US"]}, {"countries": "Choose the States from the list."}),
-        ({"amount": "1,5e3x"}, {"amount": "Write the amount as a number, for example 250000."}),
+        ({"amount": "1,5e3x"}, {"amount": "Write the amount in figures, for example 250000 or 250,000.50."}),
     ],
 )
 def test_bad_offer_input_is_reported_and_nothing_is_stored(bot, changes, errors):
@@ -207,10 +208,10 @@ def test_marking_met_or_withdrawn_and_confirming_still_current(bot):
     assert actions == ["need.posted", "need.confirmed", "need.status"]
 
 
-def test_a_forged_button_value_is_no_such_entry(bot):
+def test_a_forged_button_value_is_out_of_date(bot):
     delegate(bot, KH, "KH")
     button(bot, KH, MET, "not json")
-    assert ephemeral_texts(bot)[-1] == "There is no need number 0. Type `/pfp browse` to see the entries you can open."
+    assert ephemeral_texts(bot)[-1] == STALE_BUTTON
 
 
 def test_an_entry_unconfirmed_for_six_months_is_stale_and_leaves_the_default_browse(bot):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.blocks import APPROVE_ACTION, DECLINE_ACTION
+from bot.payloads import STALE_BUTTON
 from storage import audit
 from storage.models import Person, RequestStatus
 from tests.conftest import ADMIN
@@ -208,7 +209,7 @@ def test_a_forged_button_value_is_refused(bot):
     press(bot, ADMIN, APPROVE_ACTION, requests_of(bot)[0].id, value="{\"request\": 99999}")
     assert ephemeral_texts(bot)[-1] == "This registration request no longer exists."
     press(bot, ADMIN, APPROVE_ACTION, requests_of(bot)[0].id, value="DROP TABLE people")
-    assert ephemeral_texts(bot)[-1] == "This registration request no longer exists."
+    assert ephemeral_texts(bot)[-1] == STALE_BUTTON
     assert requests_of(bot)[0].status == RequestStatus.PENDING
 
 
