@@ -29,7 +29,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.slack_fake import Call, FakeSlack, SlackSigner
+from tests.slack_fake import METHOD_SCOPES, Call, FakeSlack, SlackSigner, missing_scope, required_scopes
 
 NO_WAIT = FixedValueRetryIntervalCalculator(0.0)
 
@@ -105,6 +105,91 @@ def test_respond_to_adds_a_method(fake: FakeSlack) -> None:
     client = client_for(fake)
     assert client.team_info()["team"] == {"id": "T0TEAM"}
     assert client.reactions_add(channel="C1", timestamp="1.2", name="eyes")["echo"] == "eyes"
+
+
+# ---------------------------------------------------------------- OAuth scopes
+
+
+def test_a_method_whose_scope_is_not_granted_is_refused_as_slack_does() -> None:
+    with FakeSlack(scopes=["commands", "chat:write"]) as server:
+        with pytest.raises(SlackApiError) as info:
+            client_for(server).users_info(user="UBOT")
+        assert info.value.response.status_code == 200
+        assert info.value.response.data == {
+            "ok": False, "error": "missing_scope", "needed": "users:read", "provided": "commands,chat:write"}
+        assert info.value.response["needed"] == "users:read"
+        (call,) = server.calls_to("users.info")  # recorded, like every request
+        assert call.body["user"] == "UBOT"
+        assert client_for(server).chat_postMessage(channel="C1", text="hi")["ok"] is True
+
+
+def test_every_authenticated_answer_carries_the_granted_scopes() -> None:
+    with FakeSlack(scopes=["chat:write", "im:write", "chat:write"]) as server:
+        client = client_for(server)
+
+        def scopes_of(response) -> str:
+            return {k.lower(): v for k, v in response.headers.items()}["x-oauth-scopes"]
+
+        assert scopes_of(client.chat_postMessage(channel="C1", text="hi")) == "chat:write,im:write"
+        assert scopes_of(client.views_open(trigger_id="1.2.abc", view={"type": "modal", "blocks": []})) == (
+            "chat:write,im:write")
+        for refused in (lambda: client.users_info(user="UBOT"), lambda: client.api_call("reactions.add")):
+            with pytest.raises(SlackApiError) as info:
+                refused()
+            assert scopes_of(info.value.response) == "chat:write,im:write"
+
+
+def test_everything_is_granted_when_no_scopes_are_given(fake: FakeSlack) -> None:
+    response = client_for(fake).conversations_open(users="U1,U2")
+    granted = {k.lower(): v for k, v in response.headers.items()}["x-oauth-scopes"].split(",")
+    assert {"commands", "chat:write", "im:write", "mpim:write", "users:read"} <= set(granted)
+
+
+def test_conversations_open_needs_im_write_for_one_person_and_mpim_write_for_several() -> None:
+    with FakeSlack(scopes=["im:write"]) as dm_only, FakeSlack(scopes=["mpim:write"]) as group_only:
+        assert client_for(dm_only).conversations_open(users="U1")["channel"]["id"] == dm_only.dm_channel_id("U1")
+        assert client_for(dm_only).conversations_open(users="U1,U1")["ok"] is True  # still one person
+        with pytest.raises(SlackApiError) as info:
+            client_for(dm_only).conversations_open(users="U1,U2")
+        assert (info.value.response["needed"], info.value.response["provided"]) == ("mpim:write", "im:write")
+
+        assert client_for(group_only).conversations_open(users=["U1", "U2"])["ok"] is True
+        with pytest.raises(SlackApiError) as info:
+            client_for(group_only).conversations_open(users="U1")
+        assert (info.value.response["needed"], info.value.response["provided"]) == ("im:write", "mpim:write")
+
+
+def test_unknown_methods_stay_unknown_and_responders_are_scope_checked_too() -> None:
+    with FakeSlack(scopes=[]) as server:
+        with pytest.raises(SlackApiError) as info:
+            client_for(server).api_call("reactions.add", params={"name": "x"})
+        assert info.value.response["error"] == "unknown_method"  # not in the table: not refused for scope
+        server.respond_to("conversations.history", {"messages": []})
+        with pytest.raises(SlackApiError) as info:
+            client_for(server).conversations_history(channel="D0DM")
+        assert (info.value.response["error"], info.value.response["needed"]) == ("missing_scope", "im:history")
+        assert info.value.response["provided"] == ""
+
+
+def test_required_scopes_table() -> None:
+    for method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete"):
+        assert required_scopes(method) == {"chat:write"}
+    assert required_scopes("users.info") == {"users:read"}
+    assert required_scopes("users.lookupByEmail") == {"users:read.email"}
+    assert required_scopes("conversations.open", {"users": "U1"}) == {"im:write"}
+    assert required_scopes("conversations.open", {"users": "U1, U2"}) == {"mpim:write"}
+    assert required_scopes("conversations.open", {"channel": "D1"}) == {
+        "channels:manage", "groups:write", "im:write", "mpim:write"}
+    assert required_scopes("conversations.history", {"channel": "D1"}) == {"im:history"}
+    assert required_scopes("conversations.replies", {"channel": "D1", "ts": "1.2"}) == {"im:history"}
+    assert required_scopes("conversations.history", {"channel": "C1"}) == {"channels:history"}
+    for method in ("files.getUploadURLExternal", "files.completeUploadExternal", "files.upload"):
+        assert required_scopes(method) == {"files:write"}
+    for method in ("views.open", "views.push", "views.update", "views.publish", "auth.test"):
+        assert method in METHOD_SCOPES and required_scopes(method) == frozenset()
+    assert "reactions.add" not in METHOD_SCOPES and required_scopes("reactions.add") == frozenset()
+    assert missing_scope("conversations.open", {"users": "U1,U2"}, ["im:write"]) == "mpim:write"
+    assert missing_scope("conversations.open", {"users": "U1,U2"}, ["mpim:write"]) is None
 
 
 # ---------------------------------------------------------------- recording

@@ -16,11 +16,13 @@ import itertools
 import json
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from .scopes import METHOD_SCOPES, missing_scope, user_ids
 
 __all__ = ["Call", "FakeSlack"]
 
@@ -29,6 +31,8 @@ _JSON_FIELDS = ("blocks", "view", "attachments")
 _TS_BASE_MICROS = 1_700_000_000 * 1_000_000
 _BOT_ID = "B0BOT"
 _RESPONSE_PREFIX = "/response/"
+# Every scope the table knows, plus slash commands: what "everything granted" (scopes=None) reports.
+_ALL_SCOPES = ("commands", *sorted({s for scopes in METHOD_SCOPES.values() for s in scopes}))
 
 Responder = dict | Callable[["Call"], dict]
 
@@ -189,6 +193,10 @@ class FakeSlack:
     """Loopback Slack Web API: records calls, answers a useful subset, injects faults.
 
     Use as ``with FakeSlack() as fake: WebClient(base_url=fake.base_url, token=fake.token)``.
+
+    ``scopes`` are the bot token's granted OAuth scopes: a method needing one the
+    token lacks (see scopes.METHOD_SCOPES) is refused with ``missing_scope``, as
+    Slack does. ``None`` grants everything, for tests of the fake that do not care.
     """
 
     def __init__(
@@ -196,8 +204,10 @@ class FakeSlack:
         token: str = "xoxb-test-token",  # noqa: S107 - a fake's well-known test token
         bot_user_id: str = "UBOT",
         team_id: str = "T0TEAM",
+        scopes: Iterable[str] | None = None,
     ) -> None:
         self.token = token
+        self.scopes: tuple[str, ...] | None = None if scopes is None else tuple(dict.fromkeys(scopes))
         self.bot_user_id = bot_user_id
         self.team_id = team_id
         self.bot_id = _BOT_ID
@@ -426,7 +436,18 @@ class FakeSlack:
             return _json_reply({"ok": False, "error": "not_found"}, status=404)
         if not self._authorized(headers, body):
             return _json_reply({"ok": False, "error": "invalid_auth"})
-        return _json_reply(self._dispatch(call))
+        # Slack tells an authenticated caller its token's scopes on every answer.
+        granted = ",".join(self._granted())
+        scope_header = {"x-oauth-scopes": granted}
+        if self.scopes is not None:
+            needed = missing_scope(method, body, self.scopes)
+            if needed is not None:
+                refusal = {"ok": False, "error": "missing_scope", "needed": needed, "provided": granted}
+                return _json_reply(refusal, headers=scope_header)
+        return _json_reply(self._dispatch(call), headers=scope_header)
+
+    def _granted(self) -> tuple[str, ...]:
+        return _ALL_SCOPES if self.scopes is None else self.scopes
 
     @staticmethod
     def _fault_reply(fault: _Fault) -> _Reply:
@@ -558,18 +579,12 @@ class FakeSlack:
         return {"ok": True, "user": user}
 
     def _conversations_open(self, body: dict) -> dict:
-        users = body.get("users")
-        if isinstance(users, str):
-            user_ids = [u.strip() for u in users.split(",") if u.strip()]
-        elif isinstance(users, list):
-            user_ids = [str(u) for u in users]
-        else:
-            user_ids = []
-        if not user_ids:
+        users = user_ids(body.get("users"))
+        if not users:
             if body.get("channel"):
                 return {"ok": True, "channel": {"id": body["channel"]}}
             return {"ok": False, "error": "users_list_not_supplied"}
-        return {"ok": True, "channel": {"id": self.dm_channel_id(*user_ids)}}
+        return {"ok": True, "channel": {"id": self.dm_channel_id(*users)}}
 
 
 def _tz_offset(tz: str) -> int:
