@@ -119,9 +119,19 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def manifest_bot_scopes() -> list[str]:
+    """The bot scopes manifest.yml asks for: the fake Slack grants these and refuses the rest, as Slack does."""
+    from pathlib import Path
+
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text(encoding="utf-8"))
+    return list(manifest["oauth_config"]["scopes"]["bot"])
+
+
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
-    with FakeSlack(token="xoxb-test-token") as fake:
+    with FakeSlack(token="xoxb-test-token", scopes=manifest_bot_scopes()) as fake:
         fake.set_user(ADMIN, name="isu.admin", locale="en-GB")
         yield fake
 
