@@ -18,6 +18,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from slack_bolt import App
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +30,15 @@ from bot.settings import Settings
 from bot.startup import prepare_database
 from storage.db import make_engine, make_session_factory
 from tests.slack_fake import FakeSlack, SlackSigner
+
+# Property-based tests: a bounded, repeatable run by default (`.ci/run`); `--hypothesis-profile=long`
+# for a long random one. Each example is a real HTTP request, so there is no per-example deadline.
+_QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+hypothesis_settings.register_profile("ci", max_examples=400, derandomize=True, deadline=None, print_blob=True,
+                                     suppress_health_check=_QUIET)
+hypothesis_settings.register_profile("long", max_examples=5000, deadline=None, print_blob=True,
+                                     suppress_health_check=_QUIET)
+hypothesis_settings.load_profile("ci")
 
 POSTGRES_URL = os.environ.get("PFP_TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("PFP_TEST_REQUIRE_POSTGRES") == "1"
@@ -162,6 +174,7 @@ def database(engine: Engine, settings: Settings, clock: MovableClock) -> session
 
 @dataclass
 class RunningBot:
+    app: App
     url: str
     slack: SlackSigner
     fake: FakeSlack
@@ -189,7 +202,7 @@ def serve_bot(
     url = f"http://127.0.0.1:{server.port}"
     signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
     try:
-        yield RunningBot(url, signer, fake, sessions, clock, engine, executor)
+        yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor)
         executor.wait_idle()
     finally:
         server.stop()
