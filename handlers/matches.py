@@ -11,7 +11,7 @@ from bot.notifications import start_conversation
 from bot.platform_blocks import ACCEPT_MATCH, DISMISS_MATCH
 from bot.text import StateCode
 from handlers.commands import Subcommands
-from handlers.replies import tell
+from handlers.replies import attempt, tell
 
 
 def register(app: App, pfp: Subcommands) -> None:
@@ -29,9 +29,13 @@ def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext, clien
     other = match.offer.state_code if answered.side == "need" else match.need.state_code
     if not accept:
         text = tr.mrkdwn("Noted: this match will not be shown again.")
-    elif answered.both_accepted:
-        start_conversation(client, session, match)
+    elif answered.both_accepted and attempt("open the conversation of a match",
+                                            lambda: start_conversation(client, session, match), session=session):
         text = tr.mrkdwn("Both sides agreed: a conversation with {state} is now open in your direct messages.",
+                         state=StateCode(other))
+    elif answered.both_accepted:  # the answer is saved; only Slack's group DM failed
+        text = tr.mrkdwn("Both sides agreed, and your answer is saved, but Slack did not let the bot open the "
+                         "conversation with {state} just now. Write to their focal point directly, or ask the ISU.",
                          state=StateCode(other))
     else:
         text = tr.mrkdwn("Thank you. When {state} accepts too, the bot will open a conversation with both "

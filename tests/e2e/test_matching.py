@@ -76,6 +76,23 @@ def test_the_conversation_opens_only_after_both_sides_accept(bot):
             {"need": "accepted", "offer": "waiting"}, {"need": "accepted", "offer": "accepted"}]
 
 
+def test_when_slack_refuses_the_group_dm_the_answer_is_kept_and_the_person_told(bot):
+    delegate(bot, KH, "KH")
+    delegate(bot, NO, "NO")
+    post_entry(bot, KH, "need", need_values())
+    post_entry(bot, NO, "offer", offer_values())
+    [match] = matches(bot)
+    value = json.dumps({"match": match.id})
+    button(bot, KH, ACCEPT_MATCH, value)
+    bot.fake.respond_to("conversations.open", {"ok": False, "error": "cannot_dm_bot"})
+    button(bot, NO, ACCEPT_MATCH, value)
+    assert bot.fake.calls_to("response_url")[-1].body["text"] == (
+        "Both sides agreed, and your answer is saved, but Slack did not let the bot open the conversation with "
+        "Cambodia just now. Write to their focal point directly, or ask the ISU.")
+    [kept] = matches(bot)
+    assert (kept.need_answer, kept.offer_answer, kept.conversation) == (Answer.ACCEPTED, Answer.ACCEPTED, None)
+
+
 def test_not_relevant_is_never_shown_again(bot):
     delegate(bot, KH, "KH")
     delegate(bot, NO, "NO")
