@@ -15,6 +15,7 @@ from contextlib import ExitStack
 
 from bot.blocks import APPROVE_ACTION
 from bot.startup import prepare_database
+from storage import audit
 from storage.db import make_engine, make_session_factory
 from tests.conftest import ADMIN, POSTGRES_URL, MovableClock, bot_settings, postgres_schema, serve_bot
 from tests.e2e.flows import press, register, requests_of
@@ -44,6 +45,18 @@ def run(backend: str, url: str, requests: int) -> None:
                 whoami.append(time.perf_counter() - started)
                 assert response.status == 200
             print(figures(f"[{backend}] /pfp whoami (HTTP answer)", whoami))
+
+            # A flood of forgeries: each is refused at the door and folded into the minute's audit row.
+            forged, body = [], b"command=%2Fpfp&text=whoami&user_id=UFORGER"
+            for _ in range(requests):
+                started = time.perf_counter()
+                response = bot.slack.post(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64)
+                forged.append(time.perf_counter() - started)
+                assert response.status == 401
+            with bot.session() as session:
+                rows = audit.entries(session, action="request.rejected")
+            print(figures(f"[{backend}] forged request (401, audited)", forged)
+                  + f"  audit rows {len(rows)}, count {sum(r.count for r in rows)}")
 
             flows = []
             for i in range(min(requests, 100)):
