@@ -19,25 +19,7 @@ from bot.matching import refresh
 from storage.models import Match, Need, Offer, Person
 from storage.taxonomy import Answer, Region
 from tests.bot.test_matching import delegate, need_form, offer_form
-
-
-def after_first_read_of_matches(session, work) -> list[bool]:
-    """Runs `work` once, right after `session` first reads matches and before it goes on to write: the
-    other side's refresh slips in between this one's "is there a match already?" and its insert.
-    Returns a list that holds True once it happened."""
-    staged: list[bool] = []
-
-    @event.listens_for(session, "do_orm_execute")
-    def in_between(state):
-        reads_matches = state.is_select and any(m.class_ is Match for m in state.all_mappers)
-        if staged or not reads_matches:
-            return None
-        frozen = state.invoke_statement().freeze()
-        staged.append(True)
-        work()
-        return frozen()
-
-    return staged
+from tests.races import after_first_read
 
 
 def count_matches(database) -> int:
@@ -65,7 +47,7 @@ def test_a_need_saved_while_its_offer_is_edited_makes_one_match_announced_once(d
 
     try:
         need = p.post(saving, saving.get(Person, kh.id), need_form(), now=now)
-        staged = after_first_read_of_matches(saving, edit_the_offer)
+        staged = after_first_read(saving, Match, edit_the_offer)
         announced_by_need = refresh(saving, need, now=now)
         assert staged
         assert [(m.need_id, m.offer_id) for m in announced_by_edit] == [(need.id, offer_id)]
@@ -168,7 +150,7 @@ def test_a_match_dismissed_before_the_racing_insert_is_left_as_it_is(database, c
         matching.answer(other, other.get(Person, no.id), made.id, accept=False, now=now)
 
     try:
-        staged = after_first_read_of_matches(saving, make_and_dismiss)
+        staged = after_first_read(saving, Match, make_and_dismiss)
         clock.advance(minutes=1)
         assert refresh(saving, need, now=clock.now()) == []
         assert staged

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.errors import Conflict
 from bot.people import meet
@@ -11,25 +11,7 @@ from bot.registration import RegistrationForm, decide, submit
 from storage.models import Person, RegistrationRequest, RequestStatus
 from storage.people import get_request
 from tests.conftest import ADMIN
-
-
-def after_first_read_of_requests(session, work) -> list[bool]:
-    """Runs `work` once, right after `session` first reads registration requests and before it goes on:
-    the worst interleaving of two people acting at once, made to happen. Returns a list that holds True
-    once it happened."""
-    staged: list[bool] = []
-
-    @event.listens_for(session, "do_orm_execute")
-    def in_between(state):
-        reads_request = state.is_select and any(m.class_ is RegistrationRequest for m in state.all_mappers)
-        if staged or not reads_request:
-            return None
-        frozen = state.invoke_statement().freeze()
-        staged.append(True)
-        work()
-        return frozen()
-
-    return staged
+from tests.races import after_first_read
 
 
 def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
@@ -44,7 +26,7 @@ def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
         admin = meet(first, ADMIN, now=clock.now(), fetch_locale=lambda: None)
         decide(first, request_id=request_id, actor=admin, approve=True, now=clock.now())
 
-    staged = after_first_read_of_requests(second, approve_first)
+    staged = after_first_read(second, RegistrationRequest, approve_first)
 
     try:
         admin_second = meet(second, ADMIN, now=clock.now(), fetch_locale=lambda: None)
@@ -70,7 +52,7 @@ def test_two_submissions_racing_leave_one_pending_request(database, clock):
         submit(first, meet(first, "UDELEG1", now=clock.now(), fetch_locale=lambda: None),
                RegistrationForm("FR", False, None), now=clock.now())
 
-    staged = after_first_read_of_requests(second, submit_first)
+    staged = after_first_read(second, RegistrationRequest, submit_first)
 
     try:
         person = meet(second, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)

@@ -1,0 +1,27 @@
+"""Staging the worst interleaving of two people acting at once, without timing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+
+def after_first_read(session: Session, model: type, work: Callable[[], object]) -> list[bool]:
+    """Runs `work` once, right after `session` first reads rows of `model` and before it goes on: the
+    other person's action slips in between this one's check and its write. Returns a list that holds
+    True once it happened."""
+    staged: list[bool] = []
+
+    @event.listens_for(session, "do_orm_execute")
+    def in_between(state):
+        reads_model = state.is_select and any(m.class_ is model for m in state.all_mappers)
+        if staged or not reads_model:
+            return None
+        frozen = state.invoke_statement().freeze()
+        staged.append(True)
+        work()
+        return frozen()
+
+    return staged
