@@ -51,13 +51,18 @@ def test_a_new_offer_is_matched_to_a_need_and_both_focal_points_hear_why(bot):
     assert "Your offer" in to_offer["text"] and "Cambodia" in to_offer["text"]
 
 
-def test_the_conversation_opens_only_after_both_sides_accept(bot):
+def matched(bot) -> str:
+    """A Cambodian need and a Norwegian offer that fit; the value of the buttons on their match."""
     delegate(bot, KH, "KH")
     delegate(bot, NO, "NO")
     post_entry(bot, KH, "need", need_values())
     post_entry(bot, NO, "offer", offer_values())
     [match] = matches(bot)
-    value = json.dumps({"match": match.id})
+    return json.dumps({"match": match.id})
+
+
+def test_the_conversation_opens_only_after_both_sides_accept(bot):
+    value = matched(bot)
 
     button(bot, KH, ACCEPT_MATCH, value)
     assert "When Norway accepts too" in bot.fake.calls_to("response_url")[-1].body["text"]
@@ -77,12 +82,7 @@ def test_the_conversation_opens_only_after_both_sides_accept(bot):
 
 
 def test_when_slack_refuses_the_group_dm_the_answer_is_kept_and_the_person_told(bot):
-    delegate(bot, KH, "KH")
-    delegate(bot, NO, "NO")
-    post_entry(bot, KH, "need", need_values())
-    post_entry(bot, NO, "offer", offer_values())
-    [match] = matches(bot)
-    value = json.dumps({"match": match.id})
+    value = matched(bot)
     button(bot, KH, ACCEPT_MATCH, value)
     bot.fake.respond_to("conversations.open", {"ok": False, "error": "cannot_dm_bot"})
     button(bot, NO, ACCEPT_MATCH, value)
