@@ -18,7 +18,6 @@ from bot.blocks import message
 from bot.clock import Clock
 from bot.errors import N_, PfpError
 from bot.i18n import Translator
-from bot.payloads import UNKNOWN_USER, OutOfDate, is_user_id
 from bot.people import meet
 from bot.settings import Settings
 from bot.slack import send_direct_message, slack_locale
@@ -43,7 +42,7 @@ def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: 
         context["person"] = None
         if context.user_id is None:
             if body.get("type") != "event_callback":  # every command and interaction names its person
-                raise OutOfDate(UNKNOWN_USER)
+                raise payloads.OutOfDate(payloads.UNKNOWN_USER)
         else:
             # Met only once the id is one Slack would send: `ucol0001` must not become a second person.
             user_id = payloads.user_id(context.user_id)
@@ -117,7 +116,7 @@ def _tell(
     try:
         if context.response_url:  # slash commands and message buttons carry a response_url
             context.respond(response_type="ephemeral", replace_original=False, **message(text))
-        elif is_user_id(context.user_id):
+        elif payloads.is_user_id(context.user_id):
             send_direct_message(client, context.user_id, text, message(text)["blocks"])
     except Exception as error:  # Slack, too, may be what failed; the person's change is already undone
         logger.warning("could not tell the person about an error: %s", error.__class__.__name__)
