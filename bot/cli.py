@@ -106,7 +106,7 @@ def _export(args: argparse.Namespace) -> int:
     from sqlalchemy import inspect
 
     from bot.clock import SystemClock
-    from bot.export import collect, render
+    from bot.platform.export import collect, render
     from storage.db import make_engine, make_session_factory
     from storage.taxonomy import Visibility
 

@@ -18,7 +18,7 @@ from bot.blocks import message
 from bot.clock import Clock
 from bot.errors import N_, PfpError
 from bot.i18n import Translator
-from bot.people import meet
+from bot.registration.people import meet
 from bot.settings import Settings
 from bot.slack import send_direct_message, slack_locale
 

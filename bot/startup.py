@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bot.clock import Clock
-from bot.people import bootstrap_admins
+from bot.registration.people import bootstrap_admins
 from bot.settings import Settings
 from storage.db import make_session_factory, upgrade
 from storage.states import count_states, sync_reference

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import message
 from bot.errors import N_, PfpError
-from bot.people import change_role, meet, require_role_admin
+from bot.registration.people import change_role, meet, require_role_admin
 from bot.slack import slack_locale
 from bot.text import SlackUser
 from handlers.commands import Subcommands

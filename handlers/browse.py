@@ -6,11 +6,12 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import matching, payloads
-from bot import platform as p
-from bot.people import is_isu
-from bot.platform_blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN, browse_view, entry_view, read_entry_value
-from bot.registration import eligible_states
+from bot import payloads
+from bot.platform import matching
+from bot.platform import rules as p
+from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN, browse_view, entry_view, read_entry_value
+from bot.registration.people import is_isu
+from bot.registration.rules import eligible_states
 from handlers.commands import Subcommands
 from handlers.replies import show_modal
 

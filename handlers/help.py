@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.blocks import message, whoami_text
-from bot.people import is_isu
-from bot.registration import pending_request
+from bot.blocks import message
+from bot.registration.blocks import whoami_text
+from bot.registration.people import is_isu
+from bot.registration.rules import pending_request
 from handlers.commands import Subcommands
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import matching
-from bot import platform as p
-from bot.blocks import home_view
-from bot.people import is_isu
-from bot.platform_blocks import home_sections, usage_sections
-from bot.registration import pending_request
+from bot.platform import matching
+from bot.platform import rules as p
+from bot.platform.blocks import home_sections, usage_sections
+from bot.registration.blocks import home_view
+from bot.registration.people import is_isu
+from bot.registration.rules import pending_request
 from handlers.commands import Subcommands
 
 

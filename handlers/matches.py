@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import matching, payloads
+from bot import payloads
 from bot.blocks import message
-from bot.notifications import start_conversation
-from bot.platform_blocks import ACCEPT_MATCH, DISMISS_MATCH
+from bot.platform import matching
+from bot.platform.blocks import ACCEPT_MATCH, DISMISS_MATCH
+from bot.platform.flows import start_conversation
 from bot.text import StateCode
 from handlers.commands import Subcommands
 from handlers.replies import attempt, tell

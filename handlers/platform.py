@@ -8,12 +8,11 @@ import re
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import matching, payloads
-from bot import platform as p
+from bot import payloads
 from bot.errors import N_, FieldErrors, PfpError
-from bot.notifications import announce_entry, announce_matches
-from bot.people import is_isu
-from bot.platform_blocks import (
+from bot.platform import matching
+from bot.platform import rules as p
+from bot.platform.blocks import (
     CONFIRM,
     EDIT,
     NEED_FORM,
@@ -28,7 +27,9 @@ from bot.platform_blocks import (
     saved_message,
     status_message,
 )
-from bot.registration import eligible_states
+from bot.platform.flows import announce_entry, announce_matches
+from bot.registration.people import is_isu
+from bot.registration.rules import eligible_states
 from handlers import browse, home
 from handlers.commands import Subcommands
 from handlers.replies import attempt, show_modal, tell

@@ -5,23 +5,23 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import payloads, registration
-from bot.blocks import (
+from bot import payloads
+from bot.blocks import message, to_dicts
+from bot.errors import FieldErrors
+from bot.i18n import Translator
+from bot.registration import rules as registration
+from bot.registration.blocks import (
     APPROVE_ACTION,
     DECLINE_ACTION,
     REGISTER_ACTION,
     REGISTRATION_CALLBACK,
     decided_blocks,
     decision_message,
-    message,
     registration_modal,
     replaced_focal_point_message,
     review_blocks,
     submitted_view,
-    to_dicts,
 )
-from bot.errors import FieldErrors
-from bot.i18n import Translator
 from bot.slack import send_direct_message
 from handlers.commands import Subcommands
 

@@ -23,7 +23,7 @@ Entry = Need | Offer
 
 def visible(model: type[Entry], visibilities: Collection[Visibility], own_state: str | None,
             everything: bool) -> ColumnElement[bool]:
-    """The SQL form of Viewer.can_view (bot/platform.py): own State's entries, or what visibility allows."""
+    """The SQL form of Viewer.can_view (bot/platform/rules.py): own State's entries, or what visibility allows."""
     if everything:
         return and_(True)
     allowed = and_(model.visibility.in_(list(visibilities)), model.status != EntryStatus.WITHDRAWN)
@@ -44,7 +44,7 @@ NEED_FIELDS = (Need.id, Need.state_code, Need.kinds, Need.area, StateParty.regio
 
 @dataclass(frozen=True)
 class Weights:
-    """The parts of a match score (bot/matching.py fixes the values; the SQL below and score() share them)."""
+    """The parts of a match score (bot/platform/matching.py fixes the values; the SQL below and score() share them)."""
 
     kinds: float
     country: float

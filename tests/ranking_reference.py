@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.matching import _need_facts, _offer_facts, score
-from bot.platform import CURRENT, STALE_AFTER, Entry
+from bot.platform.matching import _need_facts, _offer_facts, score
+from bot.platform.rules import CURRENT, STALE_AFTER, Entry
 from storage.models import Need, Offer, StateParty
 
 

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from bot import cli
-from bot.blocks import APPROVE_ACTION
+from bot.registration.blocks import APPROVE_ACTION
 from bot.settings import Settings
 from storage.states import read_reference
 from tests.e2e.flows import block_action, view_submission

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.export import COLUMNS, export_platform
-from bot.people import meet
-from bot.platform import NeedForm, OfferForm, change_status, post
+from bot.platform.export import COLUMNS, export_platform
+from bot.platform.rules import NeedForm, OfferForm, change_status, post
+from bot.registration.people import meet
 from storage.taxonomy import Area, Challenge, EntryStatus, Kind, Language, Region, Visibility
 
 PROJECT = Path(__file__).resolve().parent.parent

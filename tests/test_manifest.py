@@ -90,7 +90,7 @@ def web_client_methods() -> dict[str, frozenset[str]]:
 
 @dataclass(frozen=True)
 class CallSite:
-    where: str  # "bot/notifications.py:44"
+    where: str  # "bot/platform/flows.py:44"
     method: str  # the Web API method, "conversations.open"
     body: dict  # the literal arguments, stand-ins for the rest: enough for required_scopes
 

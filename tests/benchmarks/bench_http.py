@@ -13,7 +13,7 @@ import tempfile
 import time
 from contextlib import ExitStack
 
-from bot.blocks import APPROVE_ACTION
+from bot.registration.blocks import APPROVE_ACTION
 from bot.startup import prepare_database
 from storage import audit
 from storage.db import make_engine, make_session_factory

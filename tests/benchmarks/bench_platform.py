@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import platform as p
-from bot.matching import rank
-from bot.people import meet
+from bot.platform import rules as p
+from bot.platform.matching import rank
+from bot.registration.people import meet
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import Need, Offer, Person, StateParty
 from storage.states import list_parties_on, sync_reference

@@ -1,4 +1,4 @@
-"""Matching: the pure score of an offer for a need (the weights table in bot/matching.py), then ranking
+"""Matching: the pure score of an offer for a need (the weights table in bot/platform/matching.py), then ranking
 and refreshing matches in a real database, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from bot import matching
-from bot import platform as p
-from bot.matching import KEEP, NOTIFY_AT_MOST, NOTIFY_FROM, NeedFacts, OfferFacts, rank, refresh, score
-from bot.people import meet
+from bot.platform import matching
+from bot.platform import rules as p
+from bot.platform.matching import KEEP, NOTIFY_AT_MOST, NOTIFY_FROM, NeedFacts, OfferFacts, rank, refresh, score
+from bot.registration.people import meet
 from storage.models import Match, Person
 from storage.taxonomy import Answer, Area, Challenge, EntryStatus, Kind, Language, Region, Visibility, bit, to_mask
 

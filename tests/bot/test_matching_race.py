@@ -13,9 +13,9 @@ import time
 import pytest
 from sqlalchemy import event, func, select, text
 
-from bot import matching
-from bot import platform as p
-from bot.matching import refresh
+from bot.platform import matching
+from bot.platform import rules as p
+from bot.platform.matching import refresh
 from storage.models import Match, Need, Offer, Person
 from storage.taxonomy import Answer, Region
 from tests.bot.test_matching import delegate, need_form, offer_form

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import Conflict
-from bot.people import meet
-from bot.registration import RegistrationForm, decide, submit
+from bot.registration.people import meet
+from bot.registration.rules import RegistrationForm, decide, submit
 from storage.models import Person, RegistrationRequest, RequestStatus
 from storage.people import get_request
 from tests.conftest import ADMIN

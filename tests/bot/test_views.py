@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.blocks import home_view, registration_modal
 from bot.i18n import LANGUAGES, Translator
-from bot.platform_blocks import browse_view, entry_view, need_form, offer_form, usage_sections
+from bot.platform.blocks import browse_view, entry_view, need_form, offer_form, usage_sections
+from bot.registration.blocks import home_view, registration_modal
 from storage.models import Need, Offer, Person, StateParty
 from storage.platform import Usage
 from storage.taxonomy import Area, EntryStatus, Language, Region, Visibility, to_mask

@@ -183,7 +183,7 @@ def post_entry(bot, user_id: str, side: str, values: dict[str, Any], *, entry_id
 
 def delegate(bot, user_id: str, state: str, *, focal: bool = True, locale: str = "en-GB") -> None:
     """A registered delegate (and by default focal point), as an approved registration leaves them."""
-    from bot.people import meet
+    from bot.registration.people import meet
 
     bot.fake.set_user(user_id, locale=locale)
     with bot.session() as session:

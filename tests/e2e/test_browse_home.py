@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.platform_blocks import BROWSE_FILTER, BROWSE_PAGE, CONFIRM
+from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, CONFIRM
 from tests.conftest import ADMIN
 from tests.e2e.flows import block_action, button, delegate, need_values, offer_values, post_entry
 

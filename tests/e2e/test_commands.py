@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.blocks import APPROVE_ACTION
+from bot.registration.blocks import APPROVE_ACTION
 from tests.conftest import ADMIN
 from tests.e2e.flows import press, register, requests_of
 

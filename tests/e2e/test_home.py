@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks import REGISTER_ACTION
+from bot.registration.blocks import REGISTER_ACTION
 
 
 def open_home(bot, user_id: str) -> dict:

@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.platform_blocks import ACCEPT_MATCH, DISMISS_MATCH
+from bot.platform.blocks import ACCEPT_MATCH, DISMISS_MATCH
 from storage import audit
 from storage.models import Match
 from storage.taxonomy import Answer

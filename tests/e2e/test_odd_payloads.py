@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.middleware import APOLOGY
 from bot.payloads import NO_TRIGGER, STALE_BUTTON, STALE_FORM, UNKNOWN_USER
-from bot.platform_blocks import ACCEPT_MATCH, BROWSE_PAGE, CONFIRM, DISMISS_MATCH, EDIT, MET, OPEN
+from bot.platform.blocks import ACCEPT_MATCH, BROWSE_PAGE, CONFIRM, DISMISS_MATCH, EDIT, MET, OPEN
 from storage import audit
 from storage.models import Match, Need, Person, RegistrationRequest
 from tests.conftest import ADMIN, ISU_CHANNEL, PLATFORM_CHANNEL

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.payloads import STALE_BUTTON
-from bot.platform_blocks import CONFIRM, EDIT, MET, WITHDRAW
+from bot.platform.blocks import CONFIRM, EDIT, MET, WITHDRAW
 from storage import audit
 from storage.models import Need, Offer
 from storage.taxonomy import EntryStatus, Kind, to_mask

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.blocks import APPROVE_ACTION, DECLINE_ACTION
 from bot.payloads import STALE_BUTTON
+from bot.registration.blocks import APPROVE_ACTION, DECLINE_ACTION
 from storage import audit
 from storage.models import Person, RequestStatus
 from tests.conftest import ADMIN
@@ -169,7 +169,7 @@ def test_registering_again_for_the_same_state_is_refused(bot):
 def test_pressing_approve_on_a_decided_request_says_who_decided(bot):
     bot.fake.set_user("UADMIN2", locale="en-US")
     with bot.session() as session:
-        from bot.people import change_role, meet
+        from bot.registration.people import change_role, meet
         from storage.models import Role
 
         admin = meet(session, ADMIN, now=bot.clock.now(), fetch_locale=lambda: None)

@@ -8,8 +8,8 @@ import urllib.request
 
 from sqlalchemy.engine import make_url
 
-from bot.blocks import APPROVE_ACTION
 from bot.middleware import APOLOGY
+from bot.registration.blocks import APPROVE_ACTION
 from bot.startup import prepare_database
 from storage.db import make_engine, make_session_factory
 from tests.conftest import ADMIN, bot_settings, postgres_schema, serve_bot

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 
-from bot.export import export_platform
-from bot.platform_blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN
+from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN
+from bot.platform.export import export_platform
 from storage.taxonomy import Visibility
 from tests.e2e.flows import block_action, button, delegate, need_values, offer_values, post_entry
 

@@ -13,7 +13,7 @@ from babel.numbers import list_currencies
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, FieldErrors, NotAuthorised, NotFound
-from bot.people import is_isu
+from bot.registration.people import is_isu
 from bot.text import Msg, StateCode
 from storage import audit
 from storage import platform as queries

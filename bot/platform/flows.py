@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import message, to_dicts
 from bot.i18n import Translator
-from bot.matching import contact_of, record_conversation
-from bot.platform import Entry, Viewer, side_label, side_of
-from bot.platform_blocks import announcement, match_message
+from bot.platform.blocks import announcement, match_message
+from bot.platform.matching import contact_of, record_conversation
+from bot.platform.rules import Entry, Viewer, side_label, side_of
 from bot.settings import Settings
 from bot.slack import send_direct_message
 from bot.text import Channel, SlackUser, StateCode

@@ -28,10 +28,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import payloads
-from bot import platform as p
 from bot.blocks import section, state_options
 from bot.errors import N_
 from bot.i18n import Translator
+from bot.platform import rules as p
 from bot.text import Mrkdwn, Msg, StateCode
 from storage.models import Match, Need, Offer, StateParty
 from storage.platform import Usage

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import N_, NotAuthorised, NotFound
 from bot.i18n import official_languages
-from bot.platform import CURRENT, STALE_AFTER, Entry, Side, Viewer
+from bot.platform.rules import CURRENT, STALE_AFTER, Entry, Side, Viewer
 from storage import audit
 from storage import platform as queries
 from storage.models import Match, Need, Offer, Person, StateParty

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.i18n import country_name
-from bot.platform import MODELS, is_stale, snapshot
+from bot.platform.rules import MODELS, is_stale, snapshot
 from storage import platform as queries
 from storage.taxonomy import Visibility
 

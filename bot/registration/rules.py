@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound
 from bot.i18n import is_territory
-from bot.people import is_isu, snapshot
+from bot.registration.people import is_isu, snapshot
 from bot.text import SlackUser, StateCode
 from storage import audit
 from storage.models import Person, RegistrationRequest, RequestStatus, StateParty

@@ -1,0 +1,1 @@
+"""Registration: who represents which State Party, its focal point, and the roles ISU staff grant."""

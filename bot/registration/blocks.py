@@ -1,0 +1,201 @@
+"""Block Kit of registration: the form, the ISU's review message and its outcome, who you are, and
+the App Home built around it."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import section, state_options
+from bot.errors import N_
+from bot.i18n import Translator
+from bot.registration.rules import FOCAL_POINT_BLOCK, POSITION_BLOCK, POSITION_MAX, STATE_BLOCK
+from bot.text import SlackUser, StateCode
+from storage.models import Person, RegistrationRequest, RequestStatus, Role, StateParty
+
+REGISTRATION_CALLBACK = "registration"
+APPROVE_ACTION = "registration.approve"
+DECLINE_ACTION = "registration.decline"
+REGISTER_ACTION = "home.register"
+
+
+
+def registration_modal(tr: Translator, states: list[StateParty]) -> View:
+    options, groups = state_options(tr, states)
+    state_select = StaticSelectElement(
+        action_id=STATE_BLOCK, placeholder=tr._("Choose a State Party"), options=options, option_groups=groups
+    )
+    yes = Option(value="yes", text=tr._("Yes, I am the focal point my State named"))
+    no = Option(value="no", text=tr._("No, I am a member of the delegation"))
+    return View(
+        type="modal",
+        callback_id=REGISTRATION_CALLBACK,
+        title=tr._("Register"),
+        submit=tr._("Send to ISU"),
+        close=tr._("Cancel"),
+        blocks=[
+            section(tr.mrkdwn("Tell us which State Party you represent. ISU staff will check and confirm.")),
+            InputBlock(block_id=STATE_BLOCK, label=tr._("State Party"), element=state_select),
+            InputBlock(
+                block_id=FOCAL_POINT_BLOCK,
+                label=tr._("Are you your State's focal point?"),
+                element=RadioButtonsElement(action_id=FOCAL_POINT_BLOCK, options=[yes, no]),
+            ),
+            InputBlock(
+                block_id=POSITION_BLOCK,
+                label=tr._("Your position (optional)"),
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=POSITION_BLOCK,
+                    max_length=POSITION_MAX,
+                    placeholder=tr._("e.g. First Secretary, Permanent Mission in Geneva"),
+                ),
+            ),
+        ],
+    )
+
+
+def _request_summary(tr: Translator, request: RegistrationRequest, previous_state: str | None) -> str:
+    text = tr.mrkdwn(
+        "{who} asks to be registered as a delegate of *{state}*.",
+        who=SlackUser(request.person.slack_user_id), state=StateCode(request.state_code),
+    )
+    if request.wants_focal_point:
+        text += "\n" + tr.mrkdwn("They say they are its *focal point*; approving replaces the current one.")
+    if request.position:
+        text += "\n" + tr.mrkdwn("Position: {position}", position=request.position)
+    if previous_state and previous_state != request.state_code:
+        text += "\n" + tr.mrkdwn(
+            "They are now registered for {state}; approving moves them.", state=StateCode(previous_state)
+        )
+    return text
+
+
+def review_blocks(tr: Translator, request: RegistrationRequest) -> list[Block]:
+    """The message in the ISU channel, with the buttons only ISU staff may use."""
+    value = json.dumps({"request": request.id})
+    return [
+        section(_request_summary(tr, request, request.person.state_code)),
+        ActionsBlock(
+            block_id=f"registration:{request.id}",
+            elements=[
+                ButtonElement(text=tr._("Approve"), action_id=APPROVE_ACTION, value=value, style="primary"),
+                ButtonElement(text=tr._("Decline"), action_id=DECLINE_ACTION, value=value, style="danger"),
+            ],
+        ),
+    ]
+
+
+def decided_blocks(tr: Translator, request: RegistrationRequest) -> list[Block]:
+    """The ISU message after a decision: same summary, buttons replaced by who decided and when."""
+    outcome = (
+        N_("Approved by {who} on {date}.")
+        if request.status == RequestStatus.APPROVED
+        else N_("Declined by {who} on {date}.")
+    )
+    assert request.decided_by is not None and request.decided_at is not None
+    return [
+        section(_request_summary(tr, request, None)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=tr.mrkdwn(outcome, who=SlackUser(request.decided_by), date=request.decided_at)
+                )
+            ]
+        ),
+    ]
+
+
+def decision_message(tr: Translator, request: RegistrationRequest) -> str:
+    if request.status == RequestStatus.APPROVED and request.wants_focal_point:
+        return tr.mrkdwn(
+            "ISU staff approved your registration: you are now the focal point of {state}. "
+            "Reminders for your State will come to you. Type `/pfp help` to see what you can do.",
+            state=StateCode(request.state_code),
+        )
+    if request.status == RequestStatus.APPROVED:
+        return tr.mrkdwn(
+            "ISU staff approved your registration as a delegate of {state}. Type `/pfp help` to see what you can do.",
+            state=StateCode(request.state_code),
+        )
+    return tr.mrkdwn(
+        "ISU staff declined your registration as a delegate of {state}. If you think this is a mistake, "
+        "write to the ISU or type `/pfp register` to try again.",
+        state=StateCode(request.state_code),
+    )
+
+
+def submitted_view(tr: Translator, request: RegistrationRequest) -> View:
+    """Replaces the form once it is sent, so the person knows what happens next."""
+    return View(
+        type="modal",
+        title=tr._("Register"),
+        close=tr._("Close"),
+        blocks=[
+            section(
+                tr.mrkdwn(
+                    "Thank you. Your request to represent {state} has gone to ISU staff. "
+                    "You will get a direct message with their answer.",
+                    state=StateCode(request.state_code),
+                )
+            )
+        ],
+    )
+
+
+def replaced_focal_point_message(tr: Translator, request: RegistrationRequest) -> str:
+    return tr.mrkdwn(
+        "ISU staff approved {who} as the new focal point of {state}. You remain a registered delegate; "
+        "reminders for your State will now go to them.",
+        who=SlackUser(request.person.slack_user_id), state=StateCode(request.state_code),
+    )
+
+
+def whoami_text(tr: Translator, person: Person, pending: RegistrationRequest | None) -> str:
+    lines = [tr.mrkdwn("You are {who}.", who=SlackUser(person.slack_user_id))]
+    if person.state_code and person.is_focal_point:
+        lines.append(tr.mrkdwn("You are the focal point of *{state}*.", state=StateCode(person.state_code)))
+    elif person.state_code:
+        lines.append(tr.mrkdwn("You are a delegate of *{state}*.", state=StateCode(person.state_code)))
+    elif pending is None:
+        lines.append(tr.mrkdwn("You are not registered for a State yet: type `/pfp register`."))
+    if pending is not None:
+        lines.append(
+            tr.mrkdwn(
+                "Your request of {date} for {state} is waiting for ISU staff.",
+                date=pending.requested_at.date(), state=StateCode(pending.state_code),
+            )
+        )
+    if person.has_role(Role.ISU):
+        lines.append(tr.mrkdwn("You are ISU staff: you approve registrations and grant roles."))
+    if person.has_role(Role.COMMITTEE):
+        lines.append(tr.mrkdwn("You are a member of the Committee on the Enhancement of Cooperation and Assistance."))
+    return "\n".join(lines)
+
+
+def home_view(tr: Translator, person: Person, pending: RegistrationRequest | None, extra: list[Block]) -> View:
+    blocks: list[Block] = [
+        section(tr.mrkdwn("*Platform for Partnerships*")),
+        section(whoami_text(tr, person, pending)),
+    ]
+    if person.state_code is None and pending is None:
+        blocks.append(
+            ActionsBlock(elements=[ButtonElement(text=tr._("Register"), action_id=REGISTER_ACTION, style="primary")])
+        )
+    blocks += extra
+    help_text = tr.render("help.md.j2", isu=person.has_role(Role.ISU))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=help_text)]))
+    return View(type="home", blocks=blocks[:100])  # Slack's limit for a view
