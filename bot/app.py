@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock, SystemClock
 from bot.middleware import close_session, handle_error, session_and_person
+from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack import make_web_client
 from storage.db import make_engine, make_session_factory
@@ -40,7 +41,9 @@ def create_app(
         raise_error_for_unhandled_request=True,
         listener_executor=listener_executor,
     )
-    app.use(session_and_person(sessions, clock, settings))
+    # The one way out to Slack, for listeners (through the context) and jobs alike.
+    notifier = Notifier(app.client)
+    app.use(session_and_person(sessions, clock, settings, notifier))
     app.error(handle_error)
     app.listener_runner.listener_completion_handler = CustomListenerCompletionHandler(
         logger=app.logger, func=close_session

@@ -18,9 +18,9 @@ from bot.blocks import message
 from bot.clock import Clock
 from bot.errors import N_, PfpError
 from bot.i18n import Translator
+from bot.notifier import Notifier
 from bot.registration.people import meet
 from bot.settings import Settings
-from bot.slack import send_direct_message, slack_locale
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +30,12 @@ APOLOGY = N_(
 )
 
 
-def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> Callable[..., None]:
+def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: Settings,
+                       notifier: Notifier) -> Callable[..., None]:
     """Global middleware: opens the request's session and finds (or meets) the acting person."""
 
-    def middleware(body: dict, context: BoltContext, client: WebClient, next: Callable[[], None]) -> None:
+    def middleware(body: dict, context: BoltContext, next: Callable[[], None]) -> None:
+        context["notifier"] = notifier
         context["settings"] = settings
         context["clock"] = clock
         context["tr"] = Translator()
@@ -46,7 +48,7 @@ def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: 
         else:
             # Met only once the id is one Slack would send: `ucol0001` must not become a second person.
             user_id = payloads.user_id(context.user_id)
-            person = meet(session, user_id, now=clock.now(), fetch_locale=lambda: slack_locale(client, user_id))
+            person = meet(session, user_id, now=clock.now(), fetch_locale=lambda: notifier.locale_of(user_id))
             context["person"] = person
             context["tr"] = Translator(person.locale)
         next()
@@ -114,10 +116,7 @@ def _tell(
                 return
         response.body = ""
     try:
-        if context.response_url:  # slash commands and message buttons carry a response_url
-            context.respond(response_type="ephemeral", replace_original=False, **message(text))
-        elif payloads.is_user_id(context.user_id):
-            send_direct_message(client, context.user_id, text, message(text)["blocks"])
+        (context.get("notifier") or Notifier(client)).tell(context, text)
     except Exception as error:  # Slack, too, may be what failed; the person's change is already undone
         logger.warning("could not tell the person about an error: %s", error.__class__.__name__)
 

@@ -23,19 +23,3 @@ def make_web_client(settings: Settings) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
-
-
-def slack_locale(client: WebClient, user_id: str) -> str | None:
-    """The language the person set in Slack, e.g. 'fr-FR'; None when Slack cannot tell us."""
-    from slack_sdk.errors import SlackApiError
-
-    try:
-        user = client.users_info(user=user_id, include_locale=True).get("user") or {}
-    except SlackApiError:
-        return None
-    return user.get("locale")
-
-
-def send_direct_message(client: WebClient, user_id: str, text: str, blocks: list[dict] | None = None) -> None:
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
-    client.chat_postMessage(channel=channel, text=text, blocks=blocks)

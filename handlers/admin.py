@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from bot.blocks import message
 from bot.errors import N_, PfpError
 from bot.registration.people import change_role, meet, require_role_admin
-from bot.slack import slack_locale
 from bot.text import SlackUser
 from handlers.commands import Subcommands
 from storage.models import Role
@@ -26,7 +24,7 @@ def register(app: App, pfp: Subcommands) -> None:
     pfp.add("admin")(admin)
 
 
-def admin(ack: Ack, args: str, context: BoltContext, client: WebClient, **_: object) -> None:
+def admin(ack: Ack, args: str, context: BoltContext, **_: object) -> None:
     match = _ARGS.match(args)
     if match is None:
         raise PfpError(USAGE)
@@ -38,7 +36,7 @@ def admin(ack: Ack, args: str, context: BoltContext, client: WebClient, **_: obj
     session, tr, now = context["db"], context["tr"], context["clock"].now()
     # Permission first: a refused command must not leave a person record behind for its target.
     require_role_admin(session, context["person"], target_id=target_id, role=role, grant=verb == "grant", now=now)
-    target = meet(session, target_id, now=now, fetch_locale=lambda: slack_locale(client, target_id))
+    target = meet(session, target_id, now=now, fetch_locale=lambda: context["notifier"].locale_of(target_id))
     changed = change_role(session, actor=context["person"], target=target, role=role, grant=verb == "grant", now=now)
     role_label = tr._(ROLE_NAMES[role])
     if verb == "grant":

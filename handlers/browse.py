@@ -4,7 +4,6 @@ showing only what the person looking may see."""
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from bot import payloads
 from bot.platform import matching
@@ -13,7 +12,6 @@ from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN, browse_view, e
 from bot.registration.people import is_isu
 from bot.registration.rules import eligible_states
 from handlers.commands import Subcommands
-from handlers.replies import show_modal
 
 
 def register(app: App, pfp: Subcommands) -> None:
@@ -35,18 +33,18 @@ def _view(context: BoltContext, filters: dict):
     return browse_view(context["tr"], filters, entries, total, eligible_states(session, now.date()), now=now)
 
 
-def browse_command(ack: Ack, command: dict, context: BoltContext, client: WebClient, **_: object) -> None:
-    open_browse(ack, context, client, command, side="need")
+def browse_command(ack: Ack, command: dict, context: BoltContext, **_: object) -> None:
+    open_browse(ack, context, command, side="need")
 
 
-def open_browse(ack: Ack, context: BoltContext, client: WebClient, body: dict, *, side: p.Side) -> None:
+def open_browse(ack: Ack, context: BoltContext, body: dict, *, side: p.Side) -> None:
     trigger = payloads.trigger_id(body)
     view = _view(context, p.browse_filters(side=side))
     ack()
-    client.views_open(trigger_id=trigger, view=view)
+    context["notifier"].open_view(trigger, view)
 
 
-def change_filter(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+def change_filter(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     view_id, view_hash = payloads.view_ref(body)
     current = payloads.metadata(body["view"])
     name = action["action_id"].rsplit(".", 1)[-1]
@@ -56,10 +54,10 @@ def change_filter(ack: Ack, body: dict, action: dict, context: BoltContext, clie
         filters = p.browse_filters(current, **{name: payloads.selected_value(action)})
     view = _view(context, filters)
     ack()
-    client.views_update(view_id=view_id, hash=view_hash, view=view)
+    context["notifier"].update_view(view_id, view, view_hash=view_hash)
 
 
-def open_entry(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+def open_entry(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     session, person, now = context["db"], context["person"], context["clock"].now()
     trigger = payloads.trigger_id(body)
     side, entry_id = read_entry_value(action)
@@ -68,4 +66,4 @@ def open_entry(ack: Ack, body: dict, action: dict, context: BoltContext, client:
     can_edit = is_isu(person) or (person is not None and person.state_code == entry.state_code)
     view = entry_view(context["tr"], entry, best, now=now, can_edit=can_edit)
     ack()
-    show_modal(client, trigger, view, stacked=payloads.container_type(body) == "modal")
+    context["notifier"].open_view(trigger, view, stacked=payloads.container_type(body) == "modal")

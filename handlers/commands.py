@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext
-from slack_sdk import WebClient
 
 from bot import payloads
 from bot.errors import N_, PfpError
@@ -25,10 +24,10 @@ class Subcommands:
 
         return decorator
 
-    def __call__(self, ack: Ack, command: dict, context: BoltContext, client: WebClient) -> None:
+    def __call__(self, ack: Ack, command: dict, context: BoltContext) -> None:
         word, _, args = payloads.command_text(command).partition(" ")
         handler = self._handlers.get(word.lower() or "help")
         if handler is None:
             shown = word if len(word) <= _SHOWN_MAX else word[:_SHOWN_MAX] + "…"
             raise PfpError(N_("I do not know `/pfp {word}`. Type `/pfp help` to see what I can do."), word=shown)
-        handler(ack=ack, args=args.strip(), command=command, context=context, client=client)
+        handler(ack=ack, args=args.strip(), command=command, context=context)

@@ -4,7 +4,6 @@ the platform is used."""
 from __future__ import annotations
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
 from bot.platform import matching
 from bot.platform import rules as p
@@ -19,12 +18,12 @@ def register(app: App, pfp: Subcommands) -> None:
     app.event("app_home_opened")(publish_home)
 
 
-def publish_home(event: dict, context: BoltContext, client: WebClient) -> None:
+def publish_home(event: dict, context: BoltContext) -> None:
     if event.get("tab") == "home" and context["person"] is not None:
-        publish(context, client)
+        publish(context)
 
 
-def publish(context: BoltContext, client: WebClient) -> None:
+def publish(context: BoltContext) -> None:
     session, person, tr, now = context["db"], context["person"], context["tr"], context["clock"].now()
     extra = []
     if person.state_code is not None:
@@ -34,4 +33,4 @@ def publish(context: BoltContext, client: WebClient) -> None:
     if is_isu(person):
         extra += usage_sections(tr, *p.usage(session, now=now))
     view = home_view(tr, person, pending_request(session, person), extra)
-    client.views_publish(user_id=person.slack_user_id, view=view)
+    context["notifier"].publish_home(person.slack_user_id, view)

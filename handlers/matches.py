@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from bot import payloads
-from bot.blocks import message
+from bot.notifier import attempt
 from bot.platform import matching
 from bot.platform.blocks import ACCEPT_MATCH, DISMISS_MATCH
 from bot.platform.flows import start_conversation
 from bot.text import StateCode
 from handlers.commands import Subcommands
-from handlers.replies import attempt, tell
 
 
 def register(app: App, pfp: Subcommands) -> None:
@@ -20,7 +18,7 @@ def register(app: App, pfp: Subcommands) -> None:
     app.action(DISMISS_MATCH)(answer_match)
 
 
-def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
     match_id = payloads.reference(action, "match")
     accept = action["action_id"] == ACCEPT_MATCH
@@ -31,7 +29,8 @@ def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext, clien
     if not accept:
         text = tr.mrkdwn("Noted: this match will not be shown again.")
     elif answered.both_accepted and attempt("open the conversation of a match",
-                                            lambda: start_conversation(client, session, match), session=session):
+                                            lambda: start_conversation(context["notifier"], session, match),
+                                            session=session):
         text = tr.mrkdwn("Both sides agreed: a conversation with {state} is now open in your direct messages.",
                          state=StateCode(other))
     elif answered.both_accepted:  # the answer is saved; only Slack's group DM failed
@@ -41,7 +40,4 @@ def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext, clien
     else:
         text = tr.mrkdwn("Thank you. When {state} accepts too, the bot will open a conversation with both "
                          "delegations.", state=StateCode(other))
-    if context.response_url:  # the DM with the buttons: replace it, so nobody answers twice
-        context.respond(replace_original=True, **message(text))
-    else:
-        tell(context, client, text)
+    context["notifier"].tell(context, text, replace=True)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from bot import payloads
 from bot.errors import N_, FieldErrors, PfpError
-from bot.platform import matching
+from bot.platform import flows, matching
 from bot.platform import rules as p
 from bot.platform.blocks import (
     CONFIRM,
@@ -24,15 +23,12 @@ from bot.platform.blocks import (
     offer_form,
     read_entry_value,
     read_metadata,
-    saved_message,
     status_message,
 )
-from bot.platform.flows import announce_entry, announce_matches
 from bot.registration.people import is_isu
 from bot.registration.rules import eligible_states
 from handlers import browse, home
 from handlers.commands import Subcommands
-from handlers.replies import attempt, show_modal, tell
 
 _NUMBERED = re.compile(r"^(show|edit)\s+#?(\d{1,9})$", re.IGNORECASE)
 USAGE = N_("Type `{command}` to post, `{command} list` to browse, `{command} show 12` or `{command} edit 12`.")
@@ -54,7 +50,7 @@ def _form(context: BoltContext, side: p.Side, entry: p.Entry | None, channel: st
     return offer_form(tr, entry, eligible_states(context["db"], now.date()), channel=channel)  # type: ignore[arg-type]
 
 
-def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext) -> None:
     side: p.Side = "need" if command["command"] == "/need" else "offer"
     text = payloads.command_text(command)
     session, person, now = context["db"], context["person"], context["clock"].now()
@@ -63,7 +59,7 @@ def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext, cli
         p.require_delegate(person)
         view = _form(context, side, None, channel)
     elif text.lower() == "list":
-        browse.open_browse(ack, context, client, body, side=side)
+        browse.open_browse(ack, context, body, side=side)
         return
     elif match := _NUMBERED.match(text):
         number = int(match.group(2))
@@ -77,14 +73,14 @@ def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext, cli
         raise PfpError(USAGE, command=command["command"])
     trigger = payloads.trigger_id(command)
     ack()
-    client.views_open(trigger_id=trigger, view=view)
+    context["notifier"].open_view(trigger, view)
 
 
 def _can_edit(person, entry: p.Entry) -> bool:
     return is_isu(person) or person.state_code == entry.state_code
 
 
-def submit_entry(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
+def submit_entry(ack: Ack, view: dict, context: BoltContext) -> None:
     side: p.Side = "need" if view["callback_id"] == NEED_FORM else "offer"
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
@@ -103,17 +99,12 @@ def submit_entry(ack: Ack, view: dict, context: BoltContext, client: WebClient) 
     entry = p.post(session, person, form, now=now) if entry_id is None else p.edit(
         session, person, side, entry_id, form, now=now)
     ack()
-    # The entry is saved: each step after this is attempted on its own, so a channel the bot is not in
-    # cannot cost the matches, nor tell the person that nothing was saved.
-    text, blocks = saved_message(tr, entry, now=now, created=entry_id is None)
-    attempt("confirm a saved entry", lambda: tell(context, client, text, blocks, channel=channel))
-    if entry_id is None:
-        attempt("announce a new entry", lambda: announce_entry(client, context["settings"], entry, now=now))
-    attempt("match a saved entry", lambda: announce_matches(client, session, matching.refresh(session, entry, now=now)),
-            session=session)
+    notifier = context["notifier"]
+    flows.entry_saved(notifier, session, context["settings"], entry, tr=tr, created=entry_id is None, now=now,
+                      tell=lambda text, blocks: notifier.tell(context, text, blocks, channel=channel))
 
 
-def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
     side, entry_id = read_entry_value(action)
@@ -123,7 +114,7 @@ def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext, clien
         entry = p.editable(session, person, side, entry_id, now=now, action="edit")
         view = _form(context, side, entry, payloads.channel_of(body))
         ack()
-        show_modal(client, trigger, view, stacked=payloads.container_type(body) == "modal")
+        context["notifier"].open_view(trigger, view, stacked=payloads.container_type(body) == "modal")
         return
     if action_id == CONFIRM:
         entry = p.confirm_current(session, person, side, entry_id, now=now)
@@ -132,6 +123,6 @@ def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext, clien
         entry = p.change_status(session, person, side, entry_id, STATUS_ACTIONS[action_id], now=now)
         text = status_message(tr, entry)
     ack()
-    tell(context, client, text)
+    context["notifier"].tell(context, text)
     if payloads.container_type(body) == "home":
-        home.publish(context, client)
+        home.publish(context)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
 from bot import payloads
-from bot.blocks import message, to_dicts
 from bot.errors import FieldErrors
 from bot.i18n import Translator
 from bot.registration import rules as registration
@@ -22,7 +20,6 @@ from bot.registration.blocks import (
     review_blocks,
     submitted_view,
 )
-from bot.slack import send_direct_message
 from handlers.commands import Subcommands
 
 
@@ -38,24 +35,24 @@ def register(app: App, pfp: Subcommands) -> None:
 # (An error raised just after ack() races Bolt's wait for the acknowledgement and costs 3 seconds.)
 
 
-def _open_form(ack: Ack, context: BoltContext, client: WebClient, trigger_id: str) -> None:
+def _open_form(ack: Ack, context: BoltContext, trigger_id: str) -> None:
     session, person = context["db"], context["person"]
     registration.check_can_register(session, person)
     states = registration.eligible_states(session, context["clock"].now().date())
     view = registration_modal(context["tr"], states)
     ack()
-    client.views_open(trigger_id=trigger_id, view=view)
+    context["notifier"].open_view(trigger_id, view)
 
 
-def register_command(ack: Ack, command: dict, context: BoltContext, client: WebClient, **_: object) -> None:
-    _open_form(ack, context, client, payloads.trigger_id(command))
+def register_command(ack: Ack, command: dict, context: BoltContext, **_: object) -> None:
+    _open_form(ack, context, payloads.trigger_id(command))
 
 
-def register_button(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
-    _open_form(ack, context, client, payloads.trigger_id(body))
+def register_button(ack: Ack, body: dict, context: BoltContext) -> None:
+    _open_form(ack, context, payloads.trigger_id(body))
 
 
-def submit_registration(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
+def submit_registration(ack: Ack, view: dict, context: BoltContext) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
     try:
@@ -67,31 +64,23 @@ def submit_registration(ack: Ack, view: dict, context: BoltContext, client: WebC
     request = registration.submit(session, person, form, now=now)
     ack(response_action="update", view=submitted_view(tr, request))
     isu = Translator()  # the ISU channel is read by many: the Convention's working language
-    posted = client.chat_postMessage(
-        channel=context["settings"].isu_channel,
-        text=isu._("New registration request"),
-        blocks=to_dicts(review_blocks(isu, request)),
-    )
-    registration.record_review_message(session, request, channel=posted["channel"], ts=posted["ts"])
+    channel, ts = context["notifier"].post(context["settings"].isu_channel, isu._("New registration request"),
+                                           review_blocks(isu, request))
+    registration.record_review_message(session, request, channel=channel, ts=ts)
 
 
-def decide(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+def decide(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     request_id = payloads.reference(action, "request")
     decision = registration.decide(
         context["db"], request_id=request_id, actor=context["person"],
         approve=action["action_id"] == APPROVE_ACTION, now=context["clock"].now(),
     )
     ack()
-    request = decision.request
+    request, notifier = decision.request, context["notifier"]
     isu = Translator()
     channel, ts = request.review_channel or payloads.channel_of(body), request.review_ts or payloads.message_ts(body)
     if channel and ts:  # the review message, shown decided in place
-        client.chat_update(channel=channel, ts=ts, text=isu._("Registration request decided"),
-                           blocks=to_dicts(decided_blocks(isu, request)))
-    delegate = request.person
-    text = decision_message(Translator(delegate.locale), request)
-    send_direct_message(client, delegate.slack_user_id, text, message(text)["blocks"])
+        notifier.update(channel, ts, isu._("Registration request decided"), decided_blocks(isu, request))
+    notifier.notify(request.person, lambda tr: decision_message(tr, request))
     if decision.replaced_focal_point is not None:
-        previous = decision.replaced_focal_point
-        text = replaced_focal_point_message(Translator(previous.locale), request)
-        send_direct_message(client, previous.slack_user_id, text, message(text)["blocks"])
+        notifier.notify(decision.replaced_focal_point, lambda tr: replaced_focal_point_message(tr, request))

@@ -110,6 +110,9 @@ def _stand_in(node: ast.expr, counter: Iterator[int]) -> object:
         )
     if isinstance(node, ast.List | ast.Tuple):
         return [_stand_in(item, counter) for item in node.elts]
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant) and node.func.value.value == ","):
+        return f"X{next(counter)},X{next(counter)}"  # ",".join(ids): several people
     return f"X{next(counter)}"
 
 
@@ -145,6 +148,7 @@ def test_the_scan_reads_calls_as_slack_sees_them():
     source = textwrap.dedent('''
         client.conversations_open(users=user_id)
         app.client.conversations_open(users=f"{need.slack_user_id},{offer.slack_user_id}")
+        self.client.conversations_open(users=",".join(user_ids))
         client.chat_postMessage(channel="C0ISU", text=text)
         client.files_upload_v2(channel=channel, content=report)
         client.api_call("users.lookupByEmail", params={"email": email})
@@ -154,13 +158,15 @@ def test_the_scan_reads_calls_as_slack_sees_them():
     assert [(s.where, s.method) for s in sites] == [
         ("example.py:2", "conversations.open"),
         ("example.py:3", "conversations.open"),
-        ("example.py:4", "chat.postMessage"),
-        ("example.py:5", "files.completeUploadExternal"),
-        ("example.py:5", "files.getUploadURLExternal"),
-        ("example.py:6", "users.lookupByEmail"),
+        ("example.py:4", "conversations.open"),
+        ("example.py:5", "chat.postMessage"),
+        ("example.py:6", "files.completeUploadExternal"),
+        ("example.py:6", "files.getUploadURLExternal"),
+        ("example.py:7", "users.lookupByEmail"),
     ]
     assert [s.needs() for s in sites] == [
-        {"im:write"}, {"mpim:write"}, {"chat:write"}, {"files:write"}, {"files:write"}, {"users:read.email"}]
+        {"im:write"}, {"mpim:write"}, {"mpim:write"}, {"chat:write"}, {"files:write"}, {"files:write"},
+        {"users:read.email"}]
 
 
 def test_every_web_api_method_the_code_calls_has_its_scopes_in_the_table():

@@ -1,0 +1,130 @@
+"""The one way out to Slack: every message, view and file the bot sends goes through a Notifier, built
+once in create_app and handed to listeners (`context["notifier"]`) and scheduled jobs alike, so a
+retry policy, a pace or a ledger applies to all of them in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+
+from bot.blocks import message
+from bot.i18n import Translator
+from bot.text import USER_ID
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+Blocks = Sequence[Block] | Sequence[dict] | None
+Compose = Callable[[Translator], str | tuple[str, Blocks]]
+
+
+def _dicts(blocks: Blocks) -> list[dict] | None:
+    if not blocks:
+        return None
+    return [b.to_dict() if isinstance(b, Block) else b for b in blocks]
+
+
+class Notifier:
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    # ------------------------------------------------------------------------------------ people
+
+    def locale_of(self, user_id: str) -> str | None:
+        """The language the person set in Slack, e.g. 'fr-FR'; None when Slack cannot tell us."""
+        try:
+            user = self.client.users_info(user=user_id, include_locale=True).get("user") or {}
+        except SlackApiError:
+            return None
+        return user.get("locale")
+
+    def direct_message(self, user_id: str, text: str, blocks: Blocks = None, *,
+                       metadata: dict[str, Any] | None = None) -> tuple[str, str]:
+        """A DM to one person; returns the DM's channel and the message's ts."""
+        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+        return self.post(channel, text, blocks, metadata=metadata)
+
+    def notify(self, person: Person, compose: Compose) -> tuple[str, str]:
+        """A DM written in the recipient's language: `compose(translator)` gives its words, or its text
+        and blocks."""
+        composed = compose(Translator(person.locale))
+        text, blocks = (composed, message(composed)["blocks"]) if isinstance(composed, str) else composed
+        return self.direct_message(person.slack_user_id, text, blocks)
+
+    def open_group(self, user_ids: Sequence[str]) -> str:
+        """A group DM with several people (Slack's mpim); returns its channel."""
+        return self.client.conversations_open(users=",".join(user_ids))["channel"]["id"]
+
+    # ---------------------------------------------------------------------------------- channels
+
+    def post(self, channel: str, text: str, blocks: Blocks = None, *, thread_ts: str | None = None,
+             metadata: dict[str, Any] | None = None) -> tuple[str, str]:
+        posted = self.client.chat_postMessage(channel=channel, text=text, blocks=_dicts(blocks), thread_ts=thread_ts,
+                                              metadata=metadata)
+        return posted["channel"], posted["ts"]
+
+    def update(self, channel: str, ts: str, text: str, blocks: Blocks = None) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=text, blocks=_dicts(blocks))
+
+    def ephemeral(self, channel: str, user_id: str, text: str, blocks: Blocks = None) -> None:
+        self.client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=_dicts(blocks))
+
+    # ------------------------------------------------------------------------------------- views
+
+    def open_view(self, trigger_id: str, view: Any, *, stacked: bool = False) -> None:
+        """Opens a modal, or stacks it on the one the person is looking at."""
+        if stacked:
+            self.client.views_push(trigger_id=trigger_id, view=view)
+        else:
+            self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def update_view(self, view_id: str, view: Any, *, view_hash: str | None = None) -> None:
+        self.client.views_update(view_id=view_id, hash=view_hash, view=view)
+
+    def publish_home(self, user_id: str, view: Any) -> None:
+        self.client.views_publish(user_id=user_id, view=view)
+
+    # ------------------------------------------------------------------ the person acting right now
+
+    def tell(self, context: BoltContext, text: str, blocks: Blocks = None, *, channel: str | None = None,
+             replace: bool = False) -> None:
+        """Tells the person who acted, by the best way their request offers: an ephemeral answer where
+        it came from (a message, a slash command, or the channel given), else a DM."""
+        body = {"text": text, "blocks": _dicts(blocks) or message(text)["blocks"]}
+        if context.response_url:
+            if replace:  # the message with the buttons: replace it, so nobody answers twice
+                context.respond(replace_original=True, **body)
+            else:
+                context.respond(response_type="ephemeral", replace_original=False, **body)
+            return
+        if not isinstance(context.user_id, str) or not USER_ID.match(context.user_id):
+            return  # nobody Slack named: there is no one to tell
+        if channel:
+            try:
+                self.ephemeral(channel, context.user_id, body["text"], body["blocks"])
+                return
+            except SlackApiError:  # a channel the bot is not in, or a DM with someone else: fall back to our DM
+                pass
+        self.direct_message(context.user_id, body["text"], body["blocks"])
+
+
+
+def attempt(what: str, step: Callable[[], object], *, session=None) -> bool:
+    """Runs one step that follows a saved change (a confirmation, an announcement, a DM); a failure is
+    one log line and the steps after it still run. A step that used the database leaves the session
+    usable for the next one."""
+    try:
+        step()
+    except Exception as error:
+        if session is not None:
+            session.rollback()
+        detail = error.response.get("error") if isinstance(error, SlackApiError) else error.__class__.__name__
+        log.warning("could not %s: %s", what, detail)
+        return False
+    return True
