@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -11,13 +12,25 @@ def N_(message: str) -> str:
     return message
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """The audit entry a refused attempt leaves. Domain functions do not commit, so a refusal travels
+    with its error and the edge that undoes the rest of the unit of work writes it down."""
+
+    actor: str | None
+    action: str
+    subject: str
+    detail: str | None = None
+
+
 class PfpError(Exception):
     """A problem the person can act on; `message` says what happened and what to do next."""
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, *, refusal: Refusal | None = None, **params: Any) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
+        self.refusal = refusal
 
 
 class NotAuthorised(PfpError):

@@ -21,6 +21,7 @@ from bot.i18n import Translator
 from bot.notifier import Notifier
 from bot.registration.people import meet
 from bot.settings import Settings
+from storage import audit
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: 
             person = meet(session, user_id, now=clock.now(), fetch_locale=lambda: notifier.locale_of(user_id))
             context["person"] = person
             context["tr"] = Translator(person.locale)
+            session.commit()  # the person is met even if what they asked for then fails
         next()
 
     return middleware
@@ -77,9 +79,13 @@ def handle_error(
     if session is not None:
         try:
             session.rollback()
+            refusal = getattr(error, "refusal", None)
+            if refusal is not None:  # the rest is undone; the refused attempt itself is kept
+                audit.record_refused(session, at=context["clock"].now(), refusal=refusal)
+                session.commit()
             session.close()
-        except Exception:  # the database may be the thing that failed
-            logger.warning("could not close the session after an error", exc_info=True)
+        except Exception as failure:  # the database may be the thing that failed
+            logger.warning("could not close the session after an error: %s", failure.__class__.__name__)
     if isinstance(error, BoltUnhandledRequestError):
         logger.info("no listener for this request: %s", body.get("type") or body.get("command"))
         if response is not None:

@@ -18,3 +18,4 @@ def prepare_database(engine: Engine, settings: Settings, clock: Clock) -> None:
             sync_reference(session, clock.now())
             session.commit()
         bootstrap_admins(session, settings.admins, now=clock.now())
+        session.commit()

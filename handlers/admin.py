@@ -38,6 +38,7 @@ def admin(ack: Ack, args: str, context: BoltContext, **_: object) -> None:
     require_role_admin(session, context["person"], target_id=target_id, role=role, grant=verb == "grant", now=now)
     target = meet(session, target_id, now=now, fetch_locale=lambda: context["notifier"].locale_of(target_id))
     changed = change_role(session, actor=context["person"], target=target, role=role, grant=verb == "grant", now=now)
+    session.commit()
     role_label = tr._(ROLE_NAMES[role])
     if verb == "grant":
         text = (

@@ -23,6 +23,7 @@ def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext) -> No
     match_id = payloads.reference(action, "match")
     accept = action["action_id"] == ACCEPT_MATCH
     answered = matching.answer(session, person, match_id, accept=accept, now=context["clock"].now())
+    session.commit()
     ack()
     match = answered.match
     other = match.offer.state_code if answered.side == "need" else match.need.state_code

@@ -98,6 +98,7 @@ def submit_entry(ack: Ack, view: dict, context: BoltContext) -> None:
         return
     entry = p.post(session, person, form, now=now) if entry_id is None else p.edit(
         session, person, side, entry_id, form, now=now)
+    session.commit()
     ack()
     notifier = context["notifier"]
     flows.entry_saved(notifier, session, context["settings"], entry, tr=tr, created=entry_id is None, now=now,
@@ -122,6 +123,7 @@ def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> No
     else:
         entry = p.change_status(session, person, side, entry_id, STATUS_ACTIONS[action_id], now=now)
         text = status_message(tr, entry)
+    session.commit()
     ack()
     context["notifier"].tell(context, text)
     if payloads.container_type(body) == "home":

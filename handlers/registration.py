@@ -62,11 +62,13 @@ def submit_registration(ack: Ack, view: dict, context: BoltContext) -> None:
         ack(response_action="errors", errors=errors)
         return
     request = registration.submit(session, person, form, now=now)
+    session.commit()
     ack(response_action="update", view=submitted_view(tr, request))
     isu = Translator()  # the ISU channel is read by many: the Convention's working language
     channel, ts = context["notifier"].post(context["settings"].isu_channel, isu._("New registration request"),
                                            review_blocks(isu, request))
     registration.record_review_message(session, request, channel=channel, ts=ts)
+    session.commit()
 
 
 def decide(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
@@ -75,6 +77,7 @@ def decide(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
         context["db"], request_id=request_id, actor=context["person"],
         approve=action["action_id"] == APPROVE_ACTION, now=context["clock"].now(),
     )
+    context["db"].commit()
     ack()
     request, notifier = decision.request, context["notifier"]
     isu = Translator()

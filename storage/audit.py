@@ -30,6 +30,12 @@ def record(
     return entry
 
 
+def record_refused(session: Session, *, at: datetime, refusal: Any) -> AuditEntry:
+    """A refused attempt (bot.errors.Refusal), written by the edge after it undid the rest."""
+    return record(session, at=at, actor=refusal.actor, action=refusal.action, subject=refusal.subject,
+                  detail=refusal.detail)
+
+
 def record_refusal(session: Session, *, at: datetime, source: str, reason: str) -> None:
     """A request refused at the door (not signed by Slack), folded into one row per source and minute
     with a count, so a flood of forgeries cannot fill the database. One statement: two refusals at

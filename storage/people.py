@@ -5,9 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Person, RegistrationRequest, RequestStatus
+
+
+def add_person(session: Session, slack_user_id: str, *, locale: str, now: datetime) -> None:
+    """Records someone met for the first time, or nothing if they already are (a race of two first
+    requests included): one INSERT ... ON CONFLICT DO NOTHING, on SQLite as on PostgreSQL."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(Person)
+        .values(slack_user_id=slack_user_id, locale=locale, created_at=now, is_focal_point=False)
+        .on_conflict_do_nothing(index_elements=[Person.slack_user_id])
+    )
 
 
 def get_person(session: Session, slack_user_id: str) -> Person | None:

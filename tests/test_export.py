@@ -87,6 +87,7 @@ def platform(database, clock):
         change_status(session, ivorian, "need", withdrawn.id, EntryStatus.WITHDRAWN, now=clock.now())
         post(session, ivorian, need(FORMULA, Visibility.PUBLIC, description="-1+1", amount=None, currency=None,
                                     location="@home", kinds=[Kind.EQUIPMENT]), now=clock.now())
+        session.commit()
     return database
 
 

@@ -33,8 +33,13 @@ def entry_saved(notifier: Notifier, session: Session, settings: Settings, entry:
     attempt("confirm a saved entry", lambda: tell(text, blocks))
     if created:
         attempt("announce a new entry", lambda: announce_entry(notifier, settings, entry, now=now))
-    attempt("match a saved entry", lambda: announce_matches(notifier, session, refresh(session, entry, now=now)),
-            session=session)
+
+    def match_and_tell() -> None:
+        new = refresh(session, entry, now=now)
+        session.commit()  # the matches are kept before anyone hears of them
+        announce_matches(notifier, session, new)
+
+    attempt("match a saved entry", match_and_tell, session=session)
 
 
 def announce_entry(notifier: Notifier, settings: Settings, entry: Entry, *, now: datetime) -> bool:
@@ -92,4 +97,5 @@ def start_conversation(notifier: Notifier, session: Session, match: Match) -> st
     )
     notifier.post(channel_id, text)
     record_conversation(session, match, channel_id)
+    session.commit()
     return channel_id

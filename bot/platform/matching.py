@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, NotAuthorised, NotFound
+from bot.errors import N_, NotAuthorised, NotFound, Refusal
 from bot.i18n import official_languages
 from bot.platform.rules import CURRENT, STALE_AFTER, Entry, Side, Viewer
 from storage import audit
@@ -221,7 +221,6 @@ def refresh(session: Session, entry: Entry, *, now: datetime) -> list[Match]:
             session.delete(match)  # it no longer fits; a conversation already opened stays on record
     worth_announcing = [made_id for made_id, points in made if points >= NOTIFY_FROM][:NOTIFY_AT_MOST]
     announced = [session.get_one(Match, made_id) for made_id in worth_announcing]
-    session.commit()
     return announced
 
 
@@ -275,10 +274,8 @@ def answer(session: Session, person: Person, match_id: int, *, accept: bool, now
     elif person.state_code == match.offer.state_code:
         side = "offer"
     else:
-        audit.record(session, at=now, actor=person.slack_user_id, action="match.answer_refused",
-                     subject=f"match:{match_id}", detail="accept" if accept else "not relevant")
-        session.commit()
-        raise NotAuthorised(N_("Only delegates of the two States concerned can answer this match."))
+        raise NotAuthorised(N_("Only delegates of the two States concerned can answer this match."), refusal=Refusal(
+            person.slack_user_id, "match.answer_refused", f"match:{match_id}", "accept" if accept else "not relevant"))
     before = {"need": match.need_answer.value, "offer": match.offer_answer.value}
     value = Answer.ACCEPTED if accept else Answer.NOT_RELEVANT
     if side == "need":
@@ -288,11 +285,9 @@ def answer(session: Session, person: Person, match_id: int, *, accept: bool, now
     match.updated_at = now
     audit.record(session, at=now, actor=person.slack_user_id, action="match.answered", subject=f"match:{match_id}",
                  before=before, after={"need": match.need_answer.value, "offer": match.offer_answer.value})
-    session.commit()
     both = match.need_answer == Answer.ACCEPTED and match.offer_answer == Answer.ACCEPTED
     return Answered(match, side, both)
 
 
 def record_conversation(session: Session, match: Match, channel: str) -> None:
     match.conversation = channel
-    session.commit()

@@ -12,7 +12,7 @@ from typing import Any, Literal, TypeVar
 from babel.numbers import list_currencies
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, FieldErrors, NotAuthorised, NotFound
+from bot.errors import N_, FieldErrors, NotAuthorised, NotFound, Refusal
 from bot.registration.people import is_isu
 from bot.text import Msg, StateCode
 from storage import audit
@@ -352,7 +352,6 @@ def post(session: Session, person: Person, form: NeedForm | OfferForm, *, now: d
     session.flush()
     audit.record(session, at=now, actor=person.slack_user_id, action=f"{side_of(entry)}.posted",
                  subject=f"{side_of(entry)}:{entry.id}", after=snapshot(entry))
-    session.commit()
     return entry
 
 
@@ -377,12 +376,10 @@ def editable(session: Session, person: Person, side: Side, entry_id: int, *, now
     entry = find(session, side, entry_id, Viewer.of(person))
     if is_isu(person) or (person.state_code is not None and person.state_code == entry.state_code):
         return entry
-    audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.change_refused",
-                 subject=f"{side}:{entry_id}", detail=action)
-    session.commit()
     raise NotAuthorised(
         N_("Only delegates of {state} and ISU staff can change this entry. Nothing was changed."),
         state=StateCode(entry.state_code),
+        refusal=Refusal(person.slack_user_id, f"{side}.change_refused", f"{side}:{entry_id}", action),
     )
 
 
@@ -395,7 +392,6 @@ def edit(session: Session, person: Person, side: Side, entry_id: int, form: Need
     entry.updated_at = entry.confirmed_at = now  # editing an entry confirms it is current
     audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.edited",
                  subject=f"{side}:{entry.id}", before=before, after=snapshot(entry))
-    session.commit()
     return entry
 
 
@@ -409,7 +405,6 @@ def change_status(session: Session, person: Person, side: Side, entry_id: int, s
         entry.confirmed_at = now
     audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.status",
                  subject=f"{side}:{entry.id}", before=before, after=snapshot(entry))
-    session.commit()
     return entry
 
 
@@ -420,7 +415,6 @@ def confirm_current(session: Session, person: Person, side: Side, entry_id: int,
     entry.confirmed_at = now
     audit.record(session, at=now, actor=person.slack_user_id, action=f"{side}.confirmed",
                  subject=f"{side}:{entry.id}", before=before, after=snapshot(entry))
-    session.commit()
     return entry
 
 

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, Conflict, NotAuthorised
+from bot.errors import N_, Conflict, NotAuthorised, Refusal
 from bot.i18n import DEFAULT_LANGUAGE, language_of
 from storage import audit
 from storage.models import Person, PersonRole, Role
-from storage.people import get_person
+from storage.people import add_person, get_person
 
 
 def snapshot(person: Person) -> dict[str, Any]:
@@ -34,14 +33,10 @@ def meet(session: Session, slack_user_id: str, *, now: datetime, fetch_locale: C
     if person is not None:
         return person
     language = language_of(fetch_locale()) if fetch_locale else DEFAULT_LANGUAGE
-    person = Person(slack_user_id=slack_user_id, locale=language, created_at=now, is_focal_point=False)
-    session.add(person)
-    try:
-        session.commit()
-    except IntegrityError:  # two first requests at once: the other one created them
-        session.rollback()
-        person = get_person(session, slack_user_id)
-        assert person is not None
+    # One statement that does nothing when two first requests race: the other one created them.
+    add_person(session, slack_user_id, locale=language, now=now)
+    person = get_person(session, slack_user_id)
+    assert person is not None
     return person
 
 
@@ -67,7 +62,6 @@ def bootstrap_admins(session: Session, slack_user_ids: tuple[str, ...], *, now: 
     for slack_user_id in slack_user_ids:
         person = meet(session, slack_user_id, now=now, fetch_locale=lambda: None)
         granted += _grant(session, person, Role.ISU, by=None, now=now, detail="PFP_ADMINS")
-    session.commit()
     return granted
 
 
@@ -76,12 +70,8 @@ def require_role_admin(session: Session, actor: Person, *, target_id: str, role:
     """Only ISU staff grant or revoke roles; anyone else is refused, and the attempt is audited."""
     if is_isu(actor):
         return
-    audit.record(
-        session, at=now, actor=actor.slack_user_id, action="role.refused",
-        subject=f"person:{target_id}", detail=f"{'grant' if grant else 'revoke'} {role.value}",
-    )
-    session.commit()
-    raise NotAuthorised(N_("Only ISU staff can grant or revoke roles."))
+    raise NotAuthorised(N_("Only ISU staff can grant or revoke roles."), refusal=Refusal(
+        actor.slack_user_id, "role.refused", f"person:{target_id}", f"{'grant' if grant else 'revoke'} {role.value}"))
 
 
 def change_role(
@@ -104,5 +94,4 @@ def change_role(
                 subject=f"person:{target.slack_user_id}", before=before, after=snapshot(target),
                 detail="/pfp admin revoke",
             )
-    session.commit()
     return changed

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound
+from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound, Refusal
 from bot.i18n import is_territory
 from bot.registration.people import is_isu, snapshot
 from bot.text import SlackUser, StateCode
@@ -122,26 +122,23 @@ def submit(session: Session, person: Person, form: RegistrationForm, *, now: dat
         subject=f"registration:{request.id}",
         after={"state": form.state_code, "focal_point": form.wants_focal_point, "position": form.position},
     )
-    session.commit()
     return request
 
 
 def record_review_message(session: Session, request: RegistrationRequest, *, channel: str, ts: str) -> None:
     request.review_channel = channel
     request.review_ts = ts
-    session.commit()
 
 
 def decide(session: Session, *, request_id: int, actor: Person, approve: bool, now: datetime) -> Decision:
     """ISU staff approve or decline a request; anybody else is refused and the attempt audited."""
     subject = f"registration:{request_id}"
     if not is_isu(actor):
-        audit.record(
-            session, at=now, actor=actor.slack_user_id, action="registration.decision_refused", subject=subject,
-            detail="approve" if approve else "decline",
+        raise NotAuthorised(
+            N_("Only ISU staff can approve or decline registrations. Nothing was changed."),
+            refusal=Refusal(actor.slack_user_id, "registration.decision_refused", subject,
+                            "approve" if approve else "decline"),
         )
-        session.commit()
-        raise NotAuthorised(N_("Only ISU staff can approve or decline registrations. Nothing was changed."))
     request = get_request(session, request_id)
     if request is None:
         raise NotFound(N_("This registration request no longer exists."))
@@ -188,5 +185,4 @@ def decide(session: Session, *, request_id: int, actor: Person, approve: bool, n
             subject=f"person:{person.slack_user_id}", before=before, after=snapshot(person),
             detail=f"registration:{request.id}",
         )
-    session.commit()
     return Decision(request=request, approved=approve, replaced_focal_point=replaced)

@@ -184,8 +184,10 @@ def new_entries(sessions: sessionmaker[Session], delegates: dict[str, Person], n
         ("offer DE everything, anywhere (worst case)", "DE", offer(list(Area), list(Kind))),
     ]
     with sessions() as session:
-        return [(label, p.post(session, session.merge(delegates[state]), form, now=now))
-                for label, state, form in posts]
+        entries = [(label, p.post(session, session.merge(delegates[state]), form, now=now))
+                   for label, state, form in posts]
+        session.commit()
+        return entries
 
 
 def timed(sessions: sessionmaker[Session], repeat: int, work: Callable[[Session], Any],

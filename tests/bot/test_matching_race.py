@@ -33,6 +33,7 @@ def test_a_need_saved_while_its_offer_is_edited_makes_one_match_announced_once(d
         kh = delegate(setup, "UKH1", "KH", now)
         no = delegate(setup, "UNO1", "NO", now)
         offer_id = p.post(setup, no, offer_form(regions=[Region.AFRICA]), now=now).id  # not for Cambodia yet
+        setup.commit()
     clock.advance(minutes=5)
     now = clock.now()
     editing, saving = database(), database()
@@ -43,12 +44,16 @@ def test_a_need_saved_while_its_offer_is_edited_makes_one_match_announced_once(d
     def edit_the_offer():
         person = editing.get(Person, no.id)
         offer = p.edit(editing, person, "offer", offer_id, offer_form(countries=["KH"]), now=now)
+        editing.commit()  # as the listener does, then the flow matches and commits
         announced_by_edit.extend(refresh(editing, offer, now=now))
+        editing.commit()
 
     try:
         need = p.post(saving, saving.get(Person, kh.id), need_form(), now=now)
+        saving.commit()
         staged = after_first_read(saving, Match, edit_the_offer)
         announced_by_need = refresh(saving, need, now=now)
+        saving.commit()
         assert staged
         assert [(m.need_id, m.offer_id) for m in announced_by_edit] == [(need.id, offer_id)]
         assert announced_by_need == []  # already announced by the other side: not twice
@@ -83,6 +88,7 @@ def test_two_refreshes_of_one_pair_on_postgresql_meet_on_the_unique_index(databa
         no = delegate(setup, "UNO1", "NO", now)
         offer_id = p.post(setup, no, offer_form(countries=["KH"]), now=now).id
         need_id = p.post(setup, kh, need_form(), now=now).id
+        setup.commit()
 
     first_insert = threading.Lock()
     held: list[bool] = []
@@ -114,6 +120,7 @@ def test_two_refreshes_of_one_pair_on_postgresql_meet_on_the_unique_index(databa
                 entry = session.get(Need, need_id) if side == "need" else session.get(Offer, offer_id)
                 barrier.wait()
                 announced[side] = [(m.need_id, m.offer_id) for m in refresh(session, entry, now=now)]
+                session.commit()
         except BaseException as error:
             failures.append(error)
             barrier.abort()
@@ -140,19 +147,24 @@ def test_a_match_dismissed_before_the_racing_insert_is_left_as_it_is(database, c
         kh = delegate(setup, "UKH1", "KH", now)
         no = delegate(setup, "UNO1", "NO", now)
         offer_id = p.post(setup, no, offer_form(countries=["KH"]), now=now).id
+        setup.commit()
     other, saving = database(), database()
     need = p.post(saving, saving.get(Person, kh.id), need_form(), now=now)
+    saving.commit()
 
     # Between the need's "is there a match?" and its insert, the offer's refresh makes the match and the
     # offering State already calls it not relevant.
     def make_and_dismiss():
         [made] = refresh(other, other.get(Offer, offer_id), now=now)
+        other.commit()
         matching.answer(other, other.get(Person, no.id), made.id, accept=False, now=now)
+        other.commit()
 
     try:
         staged = after_first_read(saving, Match, make_and_dismiss)
         clock.advance(minutes=1)
         assert refresh(saving, need, now=clock.now()) == []
+        saving.commit()
         assert staged
     finally:
         other.close()

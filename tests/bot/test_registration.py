@@ -18,6 +18,7 @@ def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
     with database() as setup:
         delegate = meet(setup, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
         request_id = submit(setup, delegate, RegistrationForm("FR", False, None), now=clock.now()).id
+        setup.commit()
     first, second = database(), database()
 
     # The second reviewer's decision reads the request while it is still pending; the first reviewer's
@@ -25,6 +26,7 @@ def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
     def approve_first():
         admin = meet(first, ADMIN, now=clock.now(), fetch_locale=lambda: None)
         decide(first, request_id=request_id, actor=admin, approve=True, now=clock.now())
+        first.commit()
 
     staged = after_first_read(second, RegistrationRequest, approve_first)
 
@@ -45,12 +47,14 @@ def test_two_isu_staff_deciding_at_once_cannot_both_win(database, clock):
 def test_two_submissions_racing_leave_one_pending_request(database, clock):
     with database() as setup:
         meet(setup, "UDELEG1", now=clock.now(), fetch_locale=lambda: None)
+        setup.commit()
     first, second = database(), database()
 
     # Both submissions pass the "nothing pending" check before either one is saved.
     def submit_first():
         submit(first, meet(first, "UDELEG1", now=clock.now(), fetch_locale=lambda: None),
                RegistrationForm("FR", False, None), now=clock.now())
+        first.commit()
 
     staged = after_first_read(second, RegistrationRequest, submit_first)
 

@@ -175,6 +175,7 @@ def test_pressing_approve_on_a_decided_request_says_who_decided(bot):
         admin = meet(session, ADMIN, now=bot.clock.now(), fetch_locale=lambda: None)
         second = meet(session, "UADMIN2", now=bot.clock.now(), fetch_locale=lambda: None)
         change_role(session, actor=admin, target=second, role=Role.ISU, grant=True, now=bot.clock.now())
+        session.commit()
     register(bot, DELEGATE, state="FR")
     request_id = requests_of(bot)[0].id
     press(bot, ADMIN, APPROVE_ACTION, request_id)
