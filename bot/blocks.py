@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, Option, OptionGroup, SectionBlock
 
+from bot.errors import FieldErrors
 from bot.i18n import Translator
 from storage.models import StateParty
 
@@ -25,6 +26,12 @@ def to_dicts(blocks: list[Block]) -> list[dict]:
 def message(text: str) -> dict:
     """An ephemeral message body: a mrkdwn section plus the same words as the notification text."""
     return {"text": text, "blocks": to_dicts([section(text)])}
+
+
+def field_errors(tr: Translator, invalid: FieldErrors) -> dict:
+    """A modal's field errors as Slack's answer to the submission, each in the reader's language."""
+    return {"response_action": "errors",
+            "errors": {block: tr._(text, **params) for block, (text, params) in invalid.errors.items()}}
 
 
 def state_options(tr: Translator, states: list[StateParty]) -> tuple[list[Option] | None, list[OptionGroup] | None]:

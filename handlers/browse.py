@@ -6,11 +6,10 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 
 from bot import payloads
-from bot.platform import matching
+from bot.platform import flows
 from bot.platform import rules as p
-from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN, browse_view, entry_view, read_entry_value
-from bot.registration.people import is_isu
-from bot.registration.rules import eligible_states
+from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN, browse_view, read_entry_value
+from bot.registration.rules import states_parties_on
 from handlers.commands import Subcommands
 
 
@@ -30,7 +29,7 @@ def _prefix(action: str):
 def _view(context: BoltContext, filters: dict):
     session, now = context["db"], context["clock"].now()
     entries, total = p.browse(session, context["person"], filters, now=now)
-    return browse_view(context["tr"], filters, entries, total, eligible_states(session, now.date()), now=now)
+    return browse_view(context["tr"], filters, entries, total, states_parties_on(session, now.date()), now=now)
 
 
 def browse_command(ack: Ack, command: dict, context: BoltContext, **_: object) -> None:
@@ -58,12 +57,9 @@ def change_filter(ack: Ack, body: dict, action: dict, context: BoltContext) -> N
 
 
 def open_entry(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
-    session, person, now = context["db"], context["person"], context["clock"].now()
     trigger = payloads.trigger_id(body)
     side, entry_id = read_entry_value(action)
-    entry = p.find(session, side, entry_id, p.Viewer.of(person))
-    best = matching.best_for(session, entry, person) if side == "need" else []
-    can_edit = is_isu(person) or (person is not None and person.state_code == entry.state_code)
-    view = entry_view(context["tr"], entry, best, now=now, can_edit=can_edit)
+    view = flows.entry_modal(context["db"], context["person"], side, entry_id, tr=context["tr"],
+                             now=context["clock"].now())
     ack()
     context["notifier"].open_view(trigger, view, stacked=payloads.container_type(body) == "modal")

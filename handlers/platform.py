@@ -8,8 +8,9 @@ import re
 from slack_bolt import Ack, App, BoltContext
 
 from bot import payloads
+from bot.blocks import field_errors
 from bot.errors import N_, FieldErrors, PfpError
-from bot.platform import flows, matching
+from bot.platform import flows
 from bot.platform import rules as p
 from bot.platform.blocks import (
     CONFIRM,
@@ -18,15 +19,13 @@ from bot.platform.blocks import (
     OFFER_FORM,
     STATUS_ACTIONS,
     entry_heading,
-    entry_view,
     need_form,
     offer_form,
     read_entry_value,
     read_metadata,
     status_message,
 )
-from bot.registration.people import is_isu
-from bot.registration.rules import eligible_states
+from bot.registration.rules import states_parties_on
 from handlers import browse, home
 from handlers.commands import Subcommands
 
@@ -47,7 +46,7 @@ def _form(context: BoltContext, side: p.Side, entry: p.Entry | None, channel: st
     tr, now = context["tr"], context["clock"].now()
     if side == "need":
         return need_form(tr, entry, channel=channel)  # type: ignore[arg-type]
-    return offer_form(tr, entry, eligible_states(context["db"], now.date()), channel=channel)  # type: ignore[arg-type]
+    return offer_form(tr, entry, states_parties_on(context["db"], now.date()), channel=channel)  # type: ignore[arg-type]
 
 
 def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext) -> None:
@@ -66,18 +65,12 @@ def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext) -> 
         if match.group(1).lower() == "edit":
             view = _form(context, side, p.editable(session, person, side, number, now=now, action="edit"), channel)
         else:
-            entry = p.find(session, side, number, p.Viewer.of(person))
-            best = matching.best_for(session, entry, person) if side == "need" else []
-            view = entry_view(context["tr"], entry, best, now=now, can_edit=_can_edit(person, entry))
+            view = flows.entry_modal(session, person, side, number, tr=context["tr"], now=now)
     else:
         raise PfpError(USAGE, command=command["command"])
     trigger = payloads.trigger_id(command)
     ack()
     context["notifier"].open_view(trigger, view)
-
-
-def _can_edit(person, entry: p.Entry) -> bool:
-    return is_isu(person) or person.state_code == entry.state_code
 
 
 def submit_entry(ack: Ack, view: dict, context: BoltContext) -> None:
@@ -90,11 +83,11 @@ def submit_entry(ack: Ack, view: dict, context: BoltContext) -> None:
         form = (
             p.read_need_form(values, language=tr.language)
             if side == "need"
-            else p.read_offer_form(values, language=tr.language, known_states=p.known_state_codes(session, now.date()))
+            else p.read_offer_form(values, language=tr.language,
+                                   known_states={s.code for s in states_parties_on(session, now.date())})
         )
     except FieldErrors as invalid:
-        ack(response_action="errors",
-            errors={block: tr._(text, **params) for block, (text, params) in invalid.errors.items()})
+        ack(**field_errors(tr, invalid))
         return
     entry = p.post(session, person, form, now=now) if entry_id is None else p.edit(
         session, person, side, entry_id, form, now=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 
 from bot import payloads
+from bot.blocks import field_errors
 from bot.errors import FieldErrors
 from bot.i18n import Translator
 from bot.registration import rules as registration
@@ -38,7 +39,7 @@ def register(app: App, pfp: Subcommands) -> None:
 def _open_form(ack: Ack, context: BoltContext, trigger_id: str) -> None:
     session, person = context["db"], context["person"]
     registration.check_can_register(session, person)
-    states = registration.eligible_states(session, context["clock"].now().date())
+    states = registration.states_parties_on(session, context["clock"].now().date())
     view = registration_modal(context["tr"], states)
     ack()
     context["notifier"].open_view(trigger_id, view)
@@ -58,8 +59,7 @@ def submit_registration(ack: Ack, view: dict, context: BoltContext) -> None:
     try:
         form = registration.validate(session, person, payloads.form_values(view), today=now.date())
     except FieldErrors as invalid:
-        errors = {block: tr._(text, **params) for block, (text, params) in invalid.errors.items()}
-        ack(response_action="errors", errors=errors)
+        ack(**field_errors(tr, invalid))
         return
     request = registration.submit(session, person, form, now=now)
     session.commit()

@@ -8,17 +8,18 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.blocks import message
 from bot.i18n import Translator
 from bot.notifier import Notifier, attempt
-from bot.platform.blocks import announcement, match_message, saved_message
-from bot.platform.matching import contact_of, record_conversation, refresh
-from bot.platform.rules import Entry, Viewer, side_label, side_of
+from bot.platform.blocks import announcement, entry_view, match_message, saved_message
+from bot.platform.matching import best_for, contact_of, record_conversation, refresh
+from bot.platform.rules import Entry, Side, Viewer, find, may_change, side_label, side_of
 from bot.settings import Settings
 from bot.text import Channel, SlackUser, StateCode
-from storage.models import Match
+from storage.models import Match, Person
 from storage.taxonomy import Visibility
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,15 @@ def entry_saved(notifier: Notifier, session: Session, settings: Settings, entry:
         announce_matches(notifier, session, new)
 
     attempt("match a saved entry", match_and_tell, session=session)
+
+
+def entry_modal(session: Session, person: Person | None, side: Side, entry_id: int, *, tr: Translator,
+                now: datetime) -> View:
+    """An entry as its modal shows it (the one way to show an entry): what the viewer may see of it, a
+    need's best matches, and the buttons only for those who may change it."""
+    entry = find(session, side, entry_id, Viewer.of(person))
+    best = best_for(session, entry, person) if side == "need" else []
+    return entry_view(tr, entry, best, now=now, can_edit=may_change(person, entry))
 
 
 def announce_entry(notifier: Notifier, settings: Settings, entry: Entry, *, now: datetime) -> bool:

@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 from bot.errors import N_, NotAuthorised, NotFound, Refusal
 from bot.i18n import official_languages
 from bot.platform.rules import CURRENT, STALE_AFTER, Entry, Side, Viewer
+from bot.registration.rules import states_parties_on
 from storage import audit
 from storage import platform as queries
 from storage.models import Match, Need, Offer, Person, StateParty
 from storage.people import focal_point_of
 from storage.platform import Weights
-from storage.states import list_parties_on
 from storage.taxonomy import Answer, Area, Kind, Language, Region, bit, from_mask, to_mask
 
 WEIGHTS = Weights(
@@ -160,7 +160,7 @@ def rank(session: Session, entry: Entry, *, now: datetime) -> list[tuple[int, fl
     else:
         offer = _offer_facts(entry)
         offered = {language.value for language in from_mask(entry.languages, Language)}
-        speaking = [s.code for s in list_parties_on(session, now.date()) if official_languages(s.code) & offered]
+        speaking = [s.code for s in states_parties_on(session, now.date()) if official_languages(s.code) & offered]
         rows = queries.best_needs_for(
             session, state_code=entry.state_code, areas=from_mask(entry.areas, Area),
             kinds=[bit(k) for k in from_mask(entry.kinds, Kind)], countries=offer.countries,

@@ -370,11 +370,17 @@ def side_label(side: Side) -> Msg:
     return Msg(N_("need")) if side == "need" else Msg(N_("offer"))
 
 
+def may_change(person: Person | None, entry: Entry) -> bool:
+    """The one rule of who changes an entry: its own State's delegates, and ISU staff."""
+    return is_isu(person) or (person is not None and person.state_code is not None
+                              and person.state_code == entry.state_code)
+
+
 def editable(session: Session, person: Person, side: Side, entry_id: int, *, now: datetime, action: str) -> Entry:
-    """An entry the person may change: their own State's, or any for ISU staff. Anyone else is refused,
-    and the attempt (a forged button, say) is audited."""
+    """An entry the person may change (may_change). Anyone else is refused, and the attempt (a forged
+    button, say) is audited."""
     entry = find(session, side, entry_id, Viewer.of(person))
-    if is_isu(person) or (person.state_code is not None and person.state_code == entry.state_code):
+    if may_change(person, entry):
         return entry
     raise NotAuthorised(
         N_("Only delegates of {state} and ISU staff can change this entry. Nothing was changed."),
@@ -418,10 +424,6 @@ def confirm_current(session: Session, person: Person, side: Side, entry_id: int,
     return entry
 
 
-def known_state_codes(session: Session, today: date) -> set[str]:
-    from storage.states import list_parties_on
-
-    return {state.code for state in list_parties_on(session, today)}
 
 
 

@@ -43,9 +43,10 @@ def pending_request(session: Session, person: Person) -> RegistrationRequest | N
     return pending_request_of(session, person.id)
 
 
-def eligible_states(session: Session, today: date) -> list[StateParty]:
-    """The States one can register for today: States Parties now, not those withdrawn or not yet in force."""
-    return list_parties_on(session, today)
+def states_parties_on(session: Session, day: date) -> list[StateParty]:
+    """The States Parties on a day: bound by the Convention, not withdrawn, not yet to be bound. The one
+    answer to "which States?" for registration, the forms, browse and matching."""
+    return list_parties_on(session, day)
 
 
 def check_can_register(session: Session, person: Person) -> None:
