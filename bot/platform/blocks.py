@@ -32,12 +32,21 @@ from bot.blocks import section, state_options
 from bot.errors import N_
 from bot.i18n import Translator
 from bot.platform import rules as p
+from bot.platform.fields import (
+    AREAS,
+    KINDS,
+    NEED_FIELDS,
+    OFFER_FIELDS,
+    OWNERSHIP,
+    REGIONS,
+    VISIBILITIES,
+    Field,
+)
 from bot.text import Mrkdwn, Msg, StateCode
 from storage.models import Match, Need, Offer, StateParty
 from storage.platform import Usage
 from storage.taxonomy import (
     Area,
-    Challenge,
     EntryStatus,
     Kind,
     Language,
@@ -56,44 +65,6 @@ ACCEPT_MATCH, DISMISS_MATCH = "match.accept", "match.not_relevant"
 BROWSE_FILTER, BROWSE_PAGE = "browse.filter", "browse.page"
 ALL = "*"
 
-AREAS = {
-    Area.STOCKPILE_DESTRUCTION: N_("Stockpile destruction (Article 4)"),
-    Area.CLEARANCE: N_("Survey and clearance (Article 5)"),
-    Area.VICTIM_ASSISTANCE: N_("Victim assistance"),
-    Area.RISK_EDUCATION: N_("Risk education"),
-    Area.NATIONAL_CAPACITY: N_("National capacity and coordination"),
-}
-KINDS = {
-    Kind.FINANCIAL: N_("Financial support"),
-    Kind.EQUIPMENT: N_("Equipment"),
-    Kind.EXPERTISE: N_("Expertise"),
-    Kind.KNOW_HOW: N_("Experience and technical know-how"),
-    Kind.BEST_PRACTICE: N_("Sharing of best practice"),
-}
-CHALLENGES = {
-    Challenge.FINANCIAL: N_("Financial"),
-    Challenge.TECHNICAL: N_("Technical"),
-    Challenge.POLITICAL: N_("Political"),
-}
-OWNERSHIP = {
-    Ownership.HIGH_LEVEL_INTEREST: N_("High-level national interest"),
-    Ownership.NATIONAL_AUTHORITY: N_("An empowered national authority"),
-    Ownership.CLEAR_PICTURE: N_("A clear picture of the problem"),
-    Ownership.REALISTIC_PLAN: N_("A realistic national plan"),
-    Ownership.NATIONAL_FUNDING: N_("National funding"),
-}
-REGIONS = {
-    Region.AFRICA: N_("Africa"),
-    Region.AMERICAS: N_("Americas"),
-    Region.ASIA: N_("Asia"),
-    Region.EUROPE: N_("Europe"),
-    Region.OCEANIA: N_("Oceania"),
-}
-VISIBILITIES = {
-    Visibility.PUBLIC: N_("Public: anyone, and the Convention's website"),
-    Visibility.STATES: N_("States Parties: registered delegates, the ISU and the Committee"),
-    Visibility.ISU: N_("Confidential: the ISU and the Committee only"),
-}
 STATUSES = {
     EntryStatus.OPEN: N_("Open"),
     EntryStatus.PARTLY_MET: N_("Partly met"),
@@ -137,43 +108,38 @@ def _one(options: list[Option], value: str | None) -> Option | None:
     return next((o for o in options if o.value == value), None)
 
 
-def _text(tr: Translator, block: str, label: str, *, limit: int, value: str | None = None, optional=False,
-          multiline=False, placeholder: str | None = None) -> InputBlock:
-    return InputBlock(
-        block_id=block, label=tr._(label), optional=optional,
-        element=PlainTextInputElement(action_id=block, max_length=limit, multiline=multiline, initial_value=value,
-                                      placeholder=tr._(placeholder) if placeholder else None),
-    )
-
-
-def _checkboxes(tr: Translator, block: str, label: str, labels: dict[Any, str], chosen: list[str] | None,
-                *, optional=False) -> InputBlock:
-    options = _options(tr, labels)
-    return InputBlock(block_id=block, label=tr._(label), optional=optional, element=CheckboxesElement(
-        action_id=block, options=options, initial_options=_chosen(options, chosen)))
-
-
-def _dates(tr: Translator, starts: str | None, ends: str | None, start_label: str, end_label: str) -> list[Block]:
-    return [
-        InputBlock(block_id=p.F_STARTS, label=tr._(start_label), optional=True,
-                   element=DatePickerElement(action_id=p.F_STARTS, initial_date=starts)),
-        InputBlock(block_id=p.F_ENDS, label=tr._(end_label), optional=True,
-                   element=DatePickerElement(action_id=p.F_ENDS, initial_date=ends)),
-    ]
-
-
-def _visibility(tr: Translator, value: str | None) -> InputBlock:
-    options = _options(tr, VISIBILITIES)
-    return InputBlock(block_id=p.F_VISIBILITY, label=tr._("Who may see it"), element=RadioButtonsElement(
-        action_id=p.F_VISIBILITY, options=options, initial_option=_one(options, value or Visibility.STATES.value)))
-
-
-def _amount(tr: Translator, amount: str | None, currency: str | None, label: str) -> list[Block]:
-    return [
-        _text(tr, p.F_AMOUNT, label, limit=20, value=amount, optional=True, placeholder=N_("e.g. 250000")),
-        _text(tr, p.F_CURRENCY, N_("Currency"), limit=3, value=currency, optional=True,
-              placeholder=N_("USD, EUR, CHF...")),
-    ]
+def _input(tr: Translator, f: Field, values: dict[str, Any], states: list[StateParty]) -> InputBlock:
+    """One field of the form, as bot/platform/fields.py declares it, filled with what is stored."""
+    label, optional, value = tr._(f.label), not f.required, values.get(f.key)
+    placeholder = tr._(f.placeholder) if f.placeholder else None
+    if f.input in ("text", "long_text", "amount", "currency"):
+        element: Any = PlainTextInputElement(action_id=f.name, max_length=f.limit, multiline=f.input == "long_text",
+                                             initial_value=value, placeholder=placeholder)
+    elif f.input == "date":
+        element = DatePickerElement(action_id=f.name, initial_date=value)
+    elif f.input == "select":
+        options = _options(tr, f.labels or {})
+        element = StaticSelectElement(action_id=f.name, options=options, initial_option=_one(options, value),
+                                      placeholder=placeholder)
+    elif f.input == "radio":  # who may see it: States Parties unless the State chose otherwise
+        options = _options(tr, f.labels or {})
+        element = RadioButtonsElement(action_id=f.name, options=options,
+                                      initial_option=_one(options, value or Visibility.STATES.value))
+    elif f.input == "consent":
+        [consent] = [Option(value=key, text=tr._(text)) for key, text in (f.labels or {}).items()]
+        element = CheckboxesElement(action_id=f.name, options=[consent], initial_options=[consent] if value else None)
+    elif f.input == "states":
+        options, groups = state_options(tr, states)
+        every = [o for g in groups for o in g.options] if groups else options or []
+        element = StaticMultiSelectElement(action_id=f.name, options=options, option_groups=groups,
+                                           initial_options=[o for o in every if o.value in (value or [])] or None,
+                                           placeholder=placeholder)
+    else:  # several choices: checkboxes, the languages named in the reader's language
+        labels = f.labels if f.input == "checkboxes" else {
+            language: _language_name(tr, language) for language in Language}
+        options = [Option(value=key.value, text=tr._(text)[:75]) for key, text in (labels or {}).items()]
+        element = CheckboxesElement(action_id=f.name, options=options, initial_options=_chosen(options, value))
+    return InputBlock(block_id=f.name, label=label, optional=optional, element=element)
 
 
 def _metadata(entry_id: int | None, channel: str | None) -> str:
@@ -188,64 +154,14 @@ def read_metadata(view: dict[str, Any]) -> tuple[int | None, str | None]:
 
 def need_form(tr: Translator, need: Need | None, *, channel: str | None) -> View:
     values = p.snapshot(need) if need else {}
-    areas = _options(tr, AREAS)
-    consent = Option(value="yes", text=tr._("The Committee may use this need in its mapping of challenges"))
-    blocks: list[Block] = [
-        InputBlock(block_id=p.F_AREA, label=tr._("Area"), element=StaticSelectElement(
-            action_id=p.F_AREA, options=areas, initial_option=_one(areas, values.get("area")),
-            placeholder=tr._("Choose an area"))),
-        _checkboxes(tr, p.F_KINDS, N_("Kind of assistance wanted"), KINDS, values.get("kinds")),
-        _checkboxes(tr, p.F_CHALLENGES, N_("Nature of the challenge"), CHALLENGES, values.get("challenges")),
-        _text(tr, p.F_TITLE, N_("Title"), limit=p.TITLE_MAX, value=values.get("title"),
-              placeholder=N_("e.g. Survey of mined areas in the north-west")),
-        _text(tr, p.F_DESCRIPTION, N_("Description"), limit=p.DESCRIPTION_MAX, value=values.get("description"),
-              multiline=True),
-        *_amount(tr, values.get("amount"), values.get("currency"), N_("Estimated amount (optional)")),
-        *_dates(tr, values.get("starts_on"), values.get("ends_on"), N_("From"), N_("To")),
-        _text(tr, p.F_LOCATION, N_("Where in the country (optional)"), limit=p.LOCATION_MAX,
-              value=values.get("location"), optional=True),
-        _visibility(tr, values.get("visibility")),
-        InputBlock(block_id=p.F_CONSENT, label=tr._("Consent"), optional=True, element=CheckboxesElement(
-            action_id=p.F_CONSENT, options=[consent], initial_options=[consent] if values.get("consent_to_mapping")
-            else None)),
-        _checkboxes(tr, p.F_OWNERSHIP, N_("National ownership: what your State has in place (optional)"),
-                    OWNERSHIP, values.get("ownership"), optional=True),
-    ]
+    blocks = [_input(tr, f, values, []) for f in NEED_FIELDS]
     return View(type="modal", callback_id=NEED_FORM, private_metadata=_metadata(need.id if need else None, channel),
                 title=tr._("Need for assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
 
 
 def offer_form(tr: Translator, offer: Offer | None, states: list[StateParty], *, channel: str | None) -> View:
     values = p.snapshot(offer) if offer else {}
-    options, groups = state_options(tr, states)
-    every = [o for g in groups for o in g.options] if groups else options or []
-    chosen = [o for o in every if o.value in (values.get("countries") or [])] or None
-    languages = {language: _language_name(tr, language) for language in Language}
-    blocks: list[Block] = [
-        _text(tr, p.F_TITLE, N_("Title"), limit=p.TITLE_MAX, value=values.get("title"),
-              placeholder=N_("e.g. Technical survey teams for 2027")),
-        _text(tr, p.F_DESCRIPTION, N_("Description"), limit=p.DESCRIPTION_MAX, value=values.get("description"),
-              multiline=True),
-        _checkboxes(tr, p.F_KINDS, N_("Kind of assistance offered"), KINDS, values.get("kinds")),
-        _checkboxes(tr, p.F_AREAS, N_("Areas"), AREAS, values.get("areas")),
-        _checkboxes(tr, p.F_REGIONS, N_("Regions served (leave empty for anywhere)"), REGIONS,
-                    values.get("regions"), optional=True),
-        InputBlock(block_id=p.F_COUNTRIES, label=tr._("States served (optional)"), optional=True,
-                   element=StaticMultiSelectElement(action_id=p.F_COUNTRIES, options=options, option_groups=groups,
-                                                    initial_options=chosen,
-                                                    placeholder=tr._("Choose States Parties"))),
-        *_amount(tr, values.get("amount"), values.get("currency"), N_("Amount (optional)")),
-        _text(tr, p.F_CAPACITY, N_("Capacity: the period of the amount, or a description (optional)"),
-              limit=p.CAPACITY_MAX, value=values.get("capacity"), optional=True, multiline=True),
-        InputBlock(block_id=p.F_LANGUAGES, label=tr._("Languages"), element=CheckboxesElement(
-            action_id=p.F_LANGUAGES, options=[Option(value=k.value, text=v) for k, v in languages.items()],
-            initial_options=[Option(value=k.value, text=v) for k, v in languages.items()
-                             if k.value in (values.get("languages") or [])] or None)),
-        *_dates(tr, values.get("starts_on"), values.get("ends_on"), N_("Available from"), N_("Available until")),
-        _text(tr, p.F_CONTACT, N_("Contact person (optional)"), limit=p.CONTACT_MAX, value=values.get("contact"),
-              optional=True),
-        _visibility(tr, values.get("visibility")),
-    ]
+    blocks = [_input(tr, f, values, states) for f in OFFER_FIELDS]
     return View(type="modal", callback_id=OFFER_FORM, private_metadata=_metadata(offer.id if offer else None, channel),
                 title=tr._("Offer of assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
 

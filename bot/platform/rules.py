@@ -13,6 +13,7 @@ from babel.numbers import list_currencies
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, FieldErrors, NotAuthorised, NotFound, Refusal
+from bot.platform.fields import FIELDS, MASKS
 from bot.registration.people import is_isu
 from bot.text import Msg, StateCode
 from storage import audit
@@ -41,15 +42,11 @@ MODELS: dict[str, type[Entry]] = {"need": Need, "offer": Offer}
 STALE_AFTER = timedelta(days=182)
 # A month before that, its State is asked (App Home, and the reminders issue) to confirm it.
 DUE_FOR_UPDATE_AFTER = timedelta(days=152)
-TITLE_MAX, DESCRIPTION_MAX, LOCATION_MAX, CAPACITY_MAX, CONTACT_MAX = 150, 3000, 200, 500, 200
 AMOUNT_MAX = Decimal("1e13")
 CURRENT = (EntryStatus.OPEN, EntryStatus.PARTLY_MET)
 
-# Block IDs of the entry forms; the modal and its field errors use the same names.
-F_TITLE, F_DESCRIPTION, F_AREA, F_AREAS, F_KINDS = "title", "description", "area", "areas", "kinds"
-F_CHALLENGES, F_AMOUNT, F_CURRENCY, F_STARTS, F_ENDS = "challenges", "amount", "currency", "starts_on", "ends_on"
-F_LOCATION, F_VISIBILITY, F_CONSENT, F_OWNERSHIP = "location", "visibility", "consent", "ownership"
-F_REGIONS, F_COUNTRIES, F_CAPACITY, F_LANGUAGES, F_CONTACT = "regions", "countries", "capacity", "languages", "contact"
+# The block ids the form's cross-field checks (amount with currency, start before end) report on.
+F_AMOUNT, F_CURRENCY, F_STARTS, F_ENDS = "amount", "currency", "starts_on", "ends_on"
 
 
 class NotRegistered(NotAuthorised):
@@ -253,68 +250,42 @@ class OfferForm:
     visibility: Visibility
 
 
-def read_need_form(values: dict[str, Any], *, language: str) -> NeedForm:
+def _read(side: Side, values: dict[str, Any], *, language: str, known_states: set[str] | None = None) -> dict[str, Any]:
+    """A submitted form's values by column, read field by field as bot/platform/fields.py declares them;
+    every problem is collected, each on its own field."""
     form = _Form(values, language)
-    area = form.one(F_AREA, Area)
-    kinds = form.many(F_KINDS, Kind, required=True)
-    challenges = form.many(F_CHALLENGES, Challenge, required=True)
-    title = form.text(F_TITLE, TITLE_MAX, required=True)
-    description = form.text(F_DESCRIPTION, DESCRIPTION_MAX, required=True)
-    amount, currency = form.amount()
-    starts, ends = form.period()
-    location = form.text(F_LOCATION, LOCATION_MAX, required=False)
-    visibility = form.one(F_VISIBILITY, Visibility)
-    ownership = form.many(F_OWNERSHIP, Ownership, required=False)
+    read: dict[str, Any] = {}
+    for f in FIELDS[side]:
+        if f.input in ("text", "long_text"):
+            read[f.key] = form.text(f.name, f.limit or 0, required=f.required)
+        elif f.input in ("select", "radio"):
+            read[f.key] = form.one(f.name, f.choices, required=f.required)  # type: ignore[arg-type]
+        elif f.masked:
+            read[f.key] = form.many(f.name, f.choices, required=f.required)  # type: ignore[arg-type]
+        elif f.input == "consent":
+            read[f.key] = "yes" in (values.get(f.name) or [])
+        elif f.input == "states":
+            read[f.key] = sorted({str(code).upper() for code in values.get(f.name) or []})
+            if any(code not in (known_states or set()) for code in read[f.key]):
+                form.errors[f.name] = (N_("Choose the States from the list."), {})
+    read["amount"], read["currency"] = form.amount()
+    read["starts_on"], read["ends_on"] = form.period()
     form.done()
-    return NeedForm(
-        area=area, kinds=kinds, challenges=challenges, title=title, description=description,  # type: ignore[arg-type]
-        amount=amount, currency=currency, starts_on=starts, ends_on=ends, location=location,
-        visibility=visibility, consent_to_mapping="yes" in (values.get(F_CONSENT) or []),  # type: ignore[arg-type]
-        ownership=ownership,
-    )
+    return read
+
+
+def read_need_form(values: dict[str, Any], *, language: str) -> NeedForm:
+    return NeedForm(**_read("need", values, language=language))
 
 
 def read_offer_form(values: dict[str, Any], *, language: str, known_states: set[str]) -> OfferForm:
-    form = _Form(values, language)
-    kinds = form.many(F_KINDS, Kind, required=True)
-    areas = form.many(F_AREAS, Area, required=True)
-    regions = form.many(F_REGIONS, Region, required=False)
-    countries = sorted({str(code).upper() for code in values.get(F_COUNTRIES) or []})
-    if any(code not in known_states for code in countries):
-        form.errors[F_COUNTRIES] = (N_("Choose the States from the list."), {})
-    title = form.text(F_TITLE, TITLE_MAX, required=True)
-    description = form.text(F_DESCRIPTION, DESCRIPTION_MAX, required=True)
-    amount, currency = form.amount()
-    capacity = form.text(F_CAPACITY, CAPACITY_MAX, required=False)
-    languages = form.many(F_LANGUAGES, Language, required=True)
-    starts, ends = form.period()
-    contact = form.text(F_CONTACT, CONTACT_MAX, required=False)
-    visibility = form.one(F_VISIBILITY, Visibility)
-    form.done()
-    return OfferForm(
-        kinds=kinds, areas=areas, regions=regions, countries=countries, title=title,  # type: ignore[arg-type]
-        description=description, amount=amount, currency=currency, capacity=capacity,  # type: ignore[arg-type]
-        languages=languages, starts_on=starts, ends_on=ends, contact=contact, visibility=visibility,  # type: ignore[arg-type]
-    )
+    return OfferForm(**_read("offer", values, language=language, known_states=known_states))
 
 
 def _columns(form: NeedForm | OfferForm) -> dict[str, Any]:
-    """A form's values as the entry's column values."""
-    if isinstance(form, NeedForm):
-        return {
-            "area": form.area, "kinds": to_mask(form.kinds), "challenges": to_mask(form.challenges),
-            "title": form.title, "description": form.description, "amount": form.amount,
-            "currency": form.currency, "starts_on": form.starts_on, "ends_on": form.ends_on,
-            "location": form.location, "visibility": form.visibility,
-            "consent_to_mapping": form.consent_to_mapping, "ownership": to_mask(form.ownership),
-        }
-    return {
-        "kinds": to_mask(form.kinds), "areas": to_mask(form.areas), "regions": to_mask(form.regions),
-        "countries": form.countries, "title": form.title, "description": form.description,
-        "amount": form.amount, "currency": form.currency, "capacity": form.capacity,
-        "languages": to_mask(form.languages), "starts_on": form.starts_on, "ends_on": form.ends_on,
-        "contact": form.contact, "visibility": form.visibility,
-    }
+    """A form's values as the entry's column values: several choices become a bit mask."""
+    fields = FIELDS["need" if isinstance(form, NeedForm) else "offer"]
+    return {f.key: to_mask(getattr(form, f.key)) if f.masked else getattr(form, f.key) for f in fields}
 
 
 def snapshot(entry: Entry) -> dict[str, Any]:
@@ -322,10 +293,8 @@ def snapshot(entry: Entry) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column in entry.__table__.columns:
         value = getattr(entry, column.key)
-        if column.key in ("kinds", "challenges", "ownership", "areas", "regions", "languages"):
-            enum_class = {"kinds": Kind, "challenges": Challenge, "ownership": Ownership, "areas": Area,
-                          "regions": Region, "languages": Language}[column.key]
-            value = [member.value for member in from_mask(value or 0, enum_class)]
+        if column.key in MASKS:
+            value = [member.value for member in from_mask(value or 0, MASKS[column.key])]
         elif isinstance(value, Decimal):
             value = str(value)
         elif isinstance(value, date | datetime):
