@@ -1,9 +1,10 @@
-"""The `pfp` command: `pfp serve`, `pfp db upgrade`, `pfp states sync`."""
+"""The `pfp` command: `pfp serve`, `pfp db upgrade`, `pfp states sync`, `pfp export`, `pfp calendar`."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.clock import Clock
 from bot.settings import Settings, SettingsError, database_url_from_env
 
 EXIT_CONFIG = 2
@@ -30,7 +32,7 @@ def _database_error(url: str, error: Exception) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pfp", description="Platform for Partnerships Slack bot")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set)")
@@ -54,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         "isu: also the confidential ones, for the ISU",
     )
     export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (UTF-8) instead of standard output")
+    _calendar_parser(commands)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -62,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if args.command == "export":  # talks to the database only: no Slack settings required
         return _export(args)
+    if args.command == "calendar":  # the same
+        from bot.clock import SystemClock
+
+        return _calendar(args, clock or SystemClock())
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -146,6 +153,174 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(f"cannot write {args.output}: {error.strerror or error}.")
     print(f"pfp: wrote {len(records)} entries ({args.fmt}, visibility: {args.visibility}) to {args.output}.")
     return 0
+
+
+# ------------------------------------------------------------------------------------------- calendar
+
+_EVENT_ID = re.compile(r"[1-9][0-9]{0,8}")  # within every database's integer
+
+
+def _calendar_parser(commands) -> None:
+    from storage.models import EventKind
+
+    calendar = commands.add_parser(
+        "calendar",
+        help="the Convention's calendar: meetings ISU staff enter, and the 30 April Article 7 deadline "
+        "(needs only DATABASE_URL)",
+        description="Keep the Convention's calendar as the ISU: the Intersessional Meetings, the Meeting of the States "
+        "Parties, Review Conferences and other meetings. The Article 7 deadline (30 April) is built in. Reads only "
+        "DATABASE_URL, from the environment or .env; Slack settings are not needed.",
+    )
+    actions = calendar.add_subparsers(dest="action", required=True, metavar="{add,list,remove,export}")
+    add = actions.add_parser("add", help="add a meeting", description="Add a meeting to the calendar.")
+    add.add_argument("--kind", help=f"one of: {', '.join(kind.value for kind in EventKind)}")
+    add.add_argument("--title", help='for example "Twenty-Third Meeting of the States Parties"')
+    add.add_argument("--starts", metavar="YYYY-MM-DD", help="the first day")
+    add.add_argument("--ends", metavar="YYYY-MM-DD", help="the last day (the same as --starts for one day)")
+    add.add_argument("--place", help='for example "Geneva" (optional)')
+    actions.add_parser("list", help="the coming dates, with the Article 7 deadlines, one a line")
+    remove = actions.add_parser("remove", help="remove a meeting by its number (see list)")
+    remove.add_argument("event_id", metavar="ID", help="the event's number, as `pfp calendar list` shows it")
+    export = actions.add_parser("export", help="the calendar as an iCalendar (.ics) file to subscribe to")
+    export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("--language", choices=["en", "fr", "es"], default="en",
+                        help="the language of the calendar's name and of the Article 7 deadlines (default: en)")
+
+
+def _calendar(args: argparse.Namespace, clock: Clock) -> int:
+    """`pfp calendar ...`, acting as the ISU. Input is checked before the database is opened: bad input
+    touches nothing."""
+    from sqlalchemy import inspect
+
+    from storage.db import make_engine, make_session_factory
+
+    form = event_id = None
+    if args.action == "add":
+        form = _calendar_form(args)
+        if form is None:
+            return EXIT_CONFIG
+    if args.action == "remove":
+        if not _EVENT_ID.fullmatch(args.event_id):
+            return _fail("ID: write the event's number as `pfp calendar list` shows it, for example 3.")
+        event_id = int(args.event_id)
+    try:
+        url = database_url_from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL, or run `pfp db upgrade` "
+                     "to create it.")
+    engine = make_engine(url)
+    now = clock.now()
+    try:
+        if not inspect(engine).has_table("convention_events"):
+            return _fail("the database has no calendar yet: run `pfp db upgrade` (or check DATABASE_URL).")
+        with make_session_factory(engine)() as session:
+            if form is not None:
+                return _calendar_add(session, form, now)
+            if event_id is not None:
+                return _calendar_remove(session, event_id, now)
+            if args.action == "list":
+                return _calendar_list(session, now)
+            return _calendar_export(session, now, output=args.output, language=args.language)
+    except (OperationalError, DBAPIError) as error:
+        return _fail(_database_error(url, error))
+    finally:
+        engine.dispose()
+
+
+def _calendar_form(args: argparse.Namespace):
+    """The event `pfp calendar add` describes, or None once every problem is printed, naming its option."""
+    from bot import calendar
+    from bot.errors import FieldErrors
+    from storage.models import EventKind
+
+    options = {calendar.F_KIND: ("--kind", args.kind), calendar.F_TITLE: ("--title", args.title),
+               calendar.F_STARTS: ("--starts", args.starts), calendar.F_ENDS: ("--ends", args.ends),
+               calendar.F_PLACE: ("--place", args.place)}
+    try:
+        return calendar.read_event_form({field: value for field, (_option, value) in options.items()})
+    except FieldErrors as problems:
+        for field, (message, params) in problems.errors.items():
+            line = f"pfp: {options[field][0]}: {_english(message, **params)}"
+            if field == calendar.F_KIND:
+                line += f" The kinds are: {', '.join(kind.value for kind in EventKind)}."
+            print(line, file=sys.stderr)
+        return None
+
+
+def _calendar_add(session, form, now) -> int:
+    from bot import calendar
+
+    with calendar.unit_of_work(session, now=now):
+        event = calendar.add_event(session, calendar.COMMAND_LINE, form, now=now)
+    _write_stdout(f"pfp: added event {event.id}: {event.title}, {_days(event.starts_on, event.ends_on)}.\n")
+    return 0
+
+
+def _calendar_remove(session, event_id: int, now) -> int:
+    from bot import calendar
+    from bot.errors import NotFound
+
+    try:
+        with calendar.unit_of_work(session, now=now):
+            event = calendar.remove_event(session, calendar.COMMAND_LINE, event_id, now=now)
+    except NotFound as missing:
+        return _fail(f"{_english(missing.message, **missing.params)} Type `pfp calendar list` to see the numbers.")
+    _write_stdout(f"pfp: removed event {event_id}: {event.title}, {_days(event.starts_on, event.ends_on)}.\n")
+    return 0
+
+
+def _calendar_list(session, now) -> int:
+    from bot.calendar import upcoming
+    from bot.i18n import Translator
+
+    tr = Translator("en")
+    _write_stdout("".join(f"{_calendar_line(occurrence, tr)}\n" for occurrence in upcoming(session, now.date())))
+    return 0
+
+
+def _calendar_export(session, now, *, output: Path | None, language: str) -> int:
+    from bot.calendar.ics import export_calendar
+
+    data = export_calendar(session, now=now, language=language)
+    if output is None:
+        _write_stdout(data)
+        return 0
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        return _fail(f"cannot write {output}: {error.strerror or error}.")
+    _write_stdout(f"pfp: wrote the calendar (iCalendar, {language}) to {output}.\n")
+    return 0
+
+
+def _english(message: str, **params) -> str:
+    """A domain message as the command line shows it: in English, like the rest of it."""
+    from bot.i18n import Translator
+
+    return Translator("en")._(message, **params)
+
+
+def _days(first, last) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+
+
+def _calendar_line(occurrence, tr) -> str:
+    """One date of `pfp calendar list`: number (- for the built-in deadline), days, kind, title (place)."""
+    number = "-" if occurrence.event_id is None else str(occurrence.event_id)
+    place = f" ({occurrence.place})" if occurrence.place else ""
+    kind = str(occurrence.kind)
+    return f"{number:>4}  {_days(occurrence.starts_on, occurrence.ends_on):<24}  {kind:<17}  " \
+           f"{occurrence.heading(tr)}{place}"
+
+
+def _write_stdout(data: bytes | str) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)  # UTF-8 whatever the console
+    sys.stdout.buffer.flush()
 
 
 def _serve(settings: Settings, engine, clock) -> int:

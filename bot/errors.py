@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -21,6 +22,7 @@ class Refusal:
     action: str
     subject: str
     detail: str | None = None
+    at: datetime | None = None  # when it was refused; the edge's clock otherwise
 
 
 class PfpError(Exception):

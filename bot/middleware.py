@@ -21,7 +21,7 @@ from bot.i18n import Translator
 from bot.notifier import Notifier
 from bot.registration.people import meet
 from bot.settings import Settings
-from storage import audit
+from bot.work import keep_refusal
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +79,7 @@ def handle_error(
     if session is not None:
         try:
             session.rollback()
-            refusal = getattr(error, "refusal", None)
-            if refusal is not None:  # the rest is undone; the refused attempt itself is kept
-                audit.record_refused(session, at=context["clock"].now(), refusal=refusal)
-                session.commit()
+            keep_refusal(session, error, now=context["clock"].now())  # the rest is undone; the attempt is kept
             session.close()
         except Exception as failure:  # the database may be the thing that failed
             logger.warning("could not close the session after an error: %s", failure.__class__.__name__)

@@ -30,7 +30,7 @@ def record(
     return entry
 
 
-def record_refused(session: Session, *, at: datetime, refusal: Any) -> AuditEntry:
+def record_refused(session: Session, *, at: datetime, refusal: Any) -> AuditEntry:  # a bot.errors.Refusal
     """A refused attempt (bot.errors.Refusal), written by the edge after it undid the rest."""
     return record(session, at=at, actor=refusal.actor, action=refusal.action, subject=refusal.subject,
                   detail=refusal.detail)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     Enum,
     Float,
@@ -47,6 +48,15 @@ class Role(enum.StrEnum):
 
     ISU = "isu"
     COMMITTEE = "committee"
+
+
+class EventKind(enum.StrEnum):
+    """The kinds of date ISU staff enter in the Convention's calendar."""
+
+    INTERSESSIONAL = "intersessional"  # the Intersessional Meetings, Geneva, usually May or June
+    MSP = "msp"  # the Meeting of the States Parties, late November or December
+    REVIEW_CONFERENCE = "review_conference"  # every five years, in the MSP's place
+    OTHER = "other"  # a pledging conference, a committee meeting...
 
 
 class RequestStatus(enum.StrEnum):
@@ -247,3 +257,21 @@ class Match(Base):
 
     need: Mapped[Need] = relationship(lazy="joined")
     offer: Mapped[Offer] = relationship(lazy="joined")
+
+
+class ConventionEvent(Base):
+    """A date of the Convention's year that ISU staff entered: a meeting and where it is held.
+    (The 30 April Article 7 deadline is a rule in bot/calendar, never a row.)"""
+
+    __tablename__ = "convention_events"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ck_convention_events_ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, length=24))
+    title: Mapped[str] = mapped_column(String(200))  # "Twenty-Third Meeting of the States Parties"
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # the last day, included
+    place: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID, or None from the command line

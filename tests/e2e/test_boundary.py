@@ -110,7 +110,8 @@ def test_a_signed_body_the_bot_cannot_read_is_400_with_one_log_line(bot, log, ca
     assert response.status == 400
     assert bot.fake.calls == []
     assert rejected(bot) == []  # it was Slack's signature: nothing to audit as a forgery
-    lines = [r for r in log.records if r.levelno >= logging.WARNING]
+    # (waitress may add its own "Task queue depth" warning when its threads are busy: not ours to count)
+    lines = [r for r in log.records if r.levelno >= logging.WARNING and not r.name.startswith("waitress")]
     assert len(lines) == 1 and lines[0].getMessage().startswith("refused a signed request the bot cannot read")
     assert no_traceback(log)
 
