@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from slack_bolt import App, BoltContext
 
+from bot import calendar
+from bot.calendar.blocks import next_dates
 from bot.platform import matching
 from bot.platform import rules as p
 from bot.platform.blocks import home_sections, usage_sections
@@ -25,7 +27,7 @@ def publish_home(event: dict, context: BoltContext) -> None:
 
 def publish(context: BoltContext) -> None:
     session, person, tr, now = context["db"], context["person"], context["tr"], context["clock"].now()
-    extra = []
+    extra = next_dates(tr, calendar.upcoming(session, now.date(), limit=3))
     if person.state_code is not None:
         entries = p.state_entries(session, person.state_code)
         due = [e for e in entries if p.is_due_for_update(e, now)]

@@ -69,7 +69,12 @@ def _audited_as(actor: Actor) -> tuple[str | None, str | None]:
     return actor.slack_user_id, None
 
 
-def _require_isu(session: Session, actor: Actor, *, change: str, subject: str, now: datetime) -> None:
+def check_can_change(actor: Actor, *, change: str, subject: str, now: datetime) -> None:
+    """Refuses anyone but ISU staff before a form opens, as the change itself would."""
+    _require_isu(None, actor, change=change, subject=subject, now=now)
+
+
+def _require_isu(session: Session | None, actor: Actor, *, change: str, subject: str, now: datetime) -> None:
     """Anyone but ISU staff (and the command line) is refused before anything changes; the attempt is
     audited, for the caller to commit (see `unit_of_work`)."""
     if isinstance(actor, CommandLine) or is_isu(actor):
