@@ -1,0 +1,280 @@
+"""The delivery ledger: claim, send, mark sent. A message is sent at most once (a done key is never claimed
+again) and at least once (a dead sender's claim is taken over once its lease lapses), on SQLite and
+PostgreSQL, one caller at a time, many at once, and along random sequences of operations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage import ledger
+from storage.db import make_session_factory, upgrade
+from storage.ledger import Claim, Outcome
+from storage.models import Delivery, DeliveryStatus
+
+LEASE = timedelta(minutes=10)
+KEY = "article7|KH|2027|-30d"
+DUE = datetime(2027, 3, 31, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sessions(engine):
+    upgrade(engine)
+    return make_session_factory(engine)
+
+
+def claim(session, owner: str, now: datetime, key: str = KEY, state_code: str | None = "KH") -> Claim | None:
+    """A claim committed at once, as a sender does before it sends."""
+    got = ledger.claim(session, key=key, rule=key.split("|")[0], state_code=state_code, due_at=DUE, owner=owner,
+                       now=now, lease=LEASE)
+    session.commit()
+    return got
+
+
+def sent(session, owner: str, now: datetime, key: str = KEY) -> bool:
+    done = ledger.mark_sent(session, key=key, owner=owner, channel="D0KH", ts="1700000000.000100",
+                            recipient="UKHFOCAL", now=now)
+    session.commit()
+    return done
+
+
+def row(session, key: str = KEY) -> Delivery:
+    session.expire_all()
+    return session.scalars(select(Delivery).where(Delivery.key == key)).one()
+
+
+# --- One sender at a time ---
+
+
+def test_a_live_claim_is_refused_to_others_then_taken_over_once_its_lease_lapses(sessions, clock):
+    with sessions() as session:
+        assert claim(session, "sender-a", clock.now()) is Claim.FRESH
+        assert claim(session, "sender-b", clock.now()) is None
+        assert claim(session, "sender-a", clock.now()) is None  # not twice to its own holder either
+        clock.advance(minutes=9, seconds=59)
+        assert claim(session, "sender-b", clock.now()) is None  # a second before the lease ends
+        clock.advance(seconds=1)
+        assert claim(session, "sender-b", clock.now()) is Claim.TAKEN_OVER
+        assert claim(session, "sender-c", clock.now()) is None  # sender-b's lease is new
+        assert sent(session, "sender-a", clock.now()) is False  # the dead sender's late word is refused
+        assert row(session).status is DeliveryStatus.CLAIMED
+        assert sent(session, "sender-b", clock.now()) is True
+        delivery = row(session)
+        assert (delivery.status, delivery.claimed_by, delivery.taken_over_from) == (
+            DeliveryStatus.SENT, "sender-b", "sender-a")
+        assert (delivery.channel, delivery.ts, delivery.recipient) == ("D0KH", "1700000000.000100", "UKHFOCAL")
+        assert (delivery.attempts, delivery.lease_until, delivery.updated_at) == (2, None, clock.now())
+        assert (delivery.rule, delivery.state_code, delivery.due_at) == ("article7", "KH", DUE)
+
+
+def test_a_holder_whose_lease_lapsed_may_still_mark_it_sent_while_nobody_took_it(sessions, clock):
+    with sessions() as session:
+        claim(session, "sender-a", clock.now())
+        clock.advance(hours=1)
+        assert sent(session, "sender-a", clock.now()) is True  # what went out is recorded, late or not
+        assert claim(session, "sender-b", clock.now()) is None
+
+
+def finish(session, outcome: str, clock) -> None:
+    if outcome == "skipped":
+        assert ledger.record_skipped(session, key=KEY, rule="article7", state_code="KH", due_at=DUE, now=clock.now())
+        session.commit()
+        return
+    claim(session, "sender-a", clock.now())
+    if outcome == "sent":
+        assert sent(session, "sender-a", clock.now())
+    else:
+        assert ledger.mark_undeliverable(session, key=KEY, owner="sender-a", recipient="UGONE",
+                                         error="account_inactive", now=clock.now())
+        session.commit()
+
+
+@pytest.mark.parametrize("outcome", ["sent", "skipped", "undeliverable"])
+def test_a_done_key_is_never_claimed_again(sessions, clock, outcome):
+    with sessions() as session:
+        finish(session, outcome, clock)
+        before = row(session)
+        before = (before.status, before.attempts, before.claimed_by, before.updated_at)
+        assert before[0] == DeliveryStatus(outcome)
+        for later in ({"seconds": 0}, {"minutes": 11}, {"days": 400}):
+            clock.advance(**later)
+            for owner in ("sender-a", "sender-b"):
+                assert claim(session, owner, clock.now()) is None
+        assert ledger.mark_failed(session, key=KEY, owner="sender-a", error="late", now=clock.now()) is False
+        assert sent(session, "sender-a", clock.now()) is False
+        after = row(session)
+        assert (after.status, after.attempts, after.claimed_by, after.updated_at) == before
+        assert ledger.status_of(session, KEY) is DeliveryStatus(outcome)
+
+
+def test_a_failed_attempt_is_released_at_once_counted_and_its_error_kept(sessions, clock):
+    with sessions() as session:
+        assert claim(session, "sender-a", clock.now()) is Claim.FRESH
+        assert ledger.mark_failed(session, key=KEY, owner="sender-a", error="ratelimited", now=clock.now())
+        session.commit()
+        failed = row(session)
+        assert (failed.status, failed.attempts, failed.last_error, failed.lease_until) == (
+            DeliveryStatus.FAILED, 1, "ratelimited", None)
+        assert claim(session, "sender-b", clock.now()) is Claim.RETRY  # no need to wait for the lease
+        retried = row(session)
+        assert (retried.status, retried.attempts, retried.last_error, retried.taken_over_from) == (
+            DeliveryStatus.CLAIMED, 2, "ratelimited", None)
+        assert claim(session, "sender-c", clock.now()) is None
+        assert ledger.mark_failed(session, key=KEY, owner="sender-b", error="internal_error", now=clock.now())
+        session.commit()
+        clock.advance(minutes=5)
+        assert claim(session, "sender-c", clock.now()) is Claim.RETRY
+        assert sent(session, "sender-c", clock.now())
+        done = row(session)
+        assert (done.status, done.attempts, done.last_error, done.claimed_by) == (
+            DeliveryStatus.SENT, 3, "internal_error", "sender-c")
+
+
+def test_only_the_holder_marks_a_claim_and_only_once(sessions, clock):
+    with sessions() as session:
+        assert sent(session, "sender-a", clock.now(), key="article7|SN|2027|-30d") is False  # never claimed
+        assert ledger.status_of(session, "article7|SN|2027|-30d") is None
+        claim(session, "sender-a", clock.now())
+        now = clock.now()
+        assert ledger.mark_failed(session, key=KEY, owner="sender-b", error="x", now=now) is False
+        assert ledger.mark_undeliverable(session, key=KEY, owner="sender-b", recipient="U1", error="x",
+                                         now=now) is False
+        assert sent(session, "sender-b", now) is False
+        assert row(session).status is DeliveryStatus.CLAIMED
+        assert sent(session, "sender-a", now) is True
+        assert sent(session, "sender-a", now) is False  # a second mark would be a second send
+        assert ledger.mark_undeliverable(session, key=KEY, owner="sender-a", recipient="U1", error="x",
+                                         now=now) is False
+        assert row(session).status is DeliveryStatus.SENT
+
+
+def test_an_undeliverable_message_keeps_whom_it_was_for_and_why(sessions, clock):
+    with sessions() as session:
+        claim(session, "sender-a", clock.now())
+        assert ledger.mark_undeliverable(session, key=KEY, owner="sender-a", recipient="UGONE",
+                                         error="user_not_found", now=clock.now())
+        session.commit()
+        delivery = row(session)
+        assert (delivery.status, delivery.recipient, delivery.last_error, delivery.lease_until) == (
+            DeliveryStatus.UNDELIVERABLE, "UGONE", "user_not_found", None)
+
+
+def test_record_skipped_never_overwrites_a_sent_key(sessions, clock):
+    with sessions() as session:
+        claim(session, "sender-a", clock.now())
+        sent(session, "sender-a", clock.now())
+        clock.advance(days=2)
+        assert ledger.record_skipped(session, key=KEY, rule="article7", state_code="KH", due_at=DUE,
+                                     now=clock.now()) is False
+        session.commit()
+        delivery = row(session)
+        assert (delivery.status, delivery.channel, delivery.ts) == (DeliveryStatus.SENT, "D0KH", "1700000000.000100")
+
+
+def test_record_skipped_records_a_missed_moment_and_closes_what_nobody_holds(sessions, clock):
+    now = clock.now()
+    with sessions() as session:
+        # Never tried: recorded as skipped, without an attempt.
+        assert ledger.record_skipped(session, key=KEY, rule="article7", state_code="KH", due_at=DUE, now=now)
+        session.commit()
+        skipped = row(session)
+        assert (skipped.status, skipped.attempts, skipped.claimed_by, skipped.created_at) == (
+            DeliveryStatus.SKIPPED, 0, None, now)
+        assert ledger.record_skipped(session, key=KEY, rule="article7", state_code="KH", due_at=DUE,
+                                     now=now) is False  # once is enough
+        # A live claim: its sender is sending right now, so it is left to finish.
+        claim(session, "sender-a", now, key="article7|SN|2027|-30d")
+        assert ledger.record_skipped(session, key="article7|SN|2027|-30d", rule="article7", state_code="SN",
+                                     due_at=DUE, now=now) is False
+        assert row(session, "article7|SN|2027|-30d").status is DeliveryStatus.CLAIMED
+        # A failed attempt and a lapsed claim will not be retried now: closed as skipped, history kept.
+        claim(session, "sender-a", now, key="article7|CO|2027|-30d")
+        ledger.mark_failed(session, key="article7|CO|2027|-30d", owner="sender-a", error="ratelimited", now=now)
+        session.commit()
+        clock.advance(minutes=30)
+        for key, state_code in (("article7|CO|2027|-30d", "CO"), ("article7|SN|2027|-30d", "SN")):
+            assert ledger.record_skipped(session, key=key, rule="article7", state_code=state_code, due_at=DUE,
+                                         now=clock.now())
+            session.commit()
+            closed = row(session, key)
+            assert (closed.status, closed.attempts, closed.claimed_by, closed.lease_until) == (
+                DeliveryStatus.SKIPPED, 1, "sender-a", None)
+            assert claim(session, "sender-b", clock.now(), key=key) is None
+        assert row(session, "article7|CO|2027|-30d").last_error == "ratelimited"
+
+
+def test_status_of_a_key(sessions, clock):
+    with sessions() as session:
+        assert ledger.status_of(session, KEY) is None
+        claim(session, "sender-a", clock.now())
+        assert ledger.status_of(session, KEY) is DeliveryStatus.CLAIMED
+        ledger.mark_failed(session, key=KEY, owner="sender-a", error="fatal_error", now=clock.now())
+        assert ledger.status_of(session, KEY) is DeliveryStatus.FAILED  # within the caller's transaction too
+
+
+def test_outcomes_count_messages_by_rule_state_and_status_since_a_moment(sessions, clock):
+    start = clock.now()
+    with sessions() as session:
+        for state_code in ("KH", "SN", "CO"):
+            claim(session, "s", clock.now(), key=f"article7|{state_code}|2027|-30d", state_code=state_code)
+            sent(session, "s", clock.now(), key=f"article7|{state_code}|2027|-30d")
+        clock.advance(days=7)
+        since = clock.now()
+        for key, state_code, error in (("article7|KH|2027|-7d", "KH", "account_inactive"),
+                                       ("article7|KH|2027|-1d", "KH", "user_not_found"),
+                                       ("msp|U0PRESIDENT|22|-7d", None, "user_not_found")):
+            claim(session, "s", clock.now(), key=key, state_code=state_code)
+            ledger.mark_undeliverable(session, key=key, owner="s", recipient="UGONE", error=error, now=clock.now())
+        ledger.record_skipped(session, key="article7|SN|2027|-7d", rule="article7", state_code="SN", due_at=DUE,
+                              now=clock.now())
+        claim(session, "s", clock.now(), key="article7|CO|2027|-7d", state_code="CO")  # in flight
+        session.commit()
+
+        assert ledger.outcomes(session, since=since) == [
+            Outcome("article7", "CO", DeliveryStatus.CLAIMED, 1),
+            Outcome("article7", "KH", DeliveryStatus.UNDELIVERABLE, 2),
+            Outcome("article7", "SN", DeliveryStatus.SKIPPED, 1),
+            Outcome("msp", None, DeliveryStatus.UNDELIVERABLE, 1),
+        ]
+        everything = ledger.outcomes(session, rule="article7")
+        assert sum(o.count for o in everything) == 7
+        assert Outcome("article7", "KH", DeliveryStatus.SENT, 1) in everything
+        assert ledger.outcomes(session, rule="msp", since=start) == [
+            Outcome("msp", None, DeliveryStatus.UNDELIVERABLE, 1)]
+        assert ledger.outcomes(session, rule="article7", since=clock.now() + timedelta(seconds=1)) == []
+
+
+def test_unfinished_lists_lapsed_claims_and_failed_attempts_that_are_due(sessions, clock):
+    now = clock.now()
+    with sessions() as session:
+        def add(key: str, due_at: datetime) -> None:
+            ledger.claim(session, key=key, rule="article7", state_code=None, due_at=due_at, owner="s",
+                         now=clock.now(), lease=LEASE)
+
+        add("lapsed", now - timedelta(hours=2))
+        add("failed", now - timedelta(hours=3))
+        ledger.mark_failed(session, key="failed", owner="s", error="ratelimited", now=now)
+        add("failed, not yet due", now + timedelta(days=1))
+        ledger.mark_failed(session, key="failed, not yet due", owner="s", error="ratelimited", now=now)
+        add("sent", now - timedelta(hours=4))
+        ledger.mark_sent(session, key="sent", owner="s", channel="D1", ts="1.0", recipient="U1", now=now)
+        ledger.record_skipped(session, key="skipped", rule="article7", state_code=None, due_at=now, now=now)
+        session.commit()
+        clock.advance(minutes=15)
+        add("live", now - timedelta(hours=1))
+        session.commit()
+        assert [d.key for d in ledger.unfinished(session, now=clock.now())] == ["failed", "lapsed"]
+        assert [d.key for d in ledger.unfinished(session, now=clock.now(), limit=1)] == ["failed"]
+
+
+def test_a_delivery_key_names_the_rule_recipient_occasion_and_offset(sessions, clock):
+    assert ledger.delivery_key("article7", "KH", "2027", "-30d") == "article7|KH|2027|-30d"
+    for parts in (("article7", "K|H", "2027", "-30d"), ("article7", "", "2027", "-30d")):
+        with pytest.raises(ValueError, match="part"):
+            ledger.delivery_key(*parts)
+    with pytest.raises(ValueError, match="200"):
+        ledger.delivery_key("article7", "KH", "x" * 190, "-30d")
+    with sessions() as session, pytest.raises(ValueError, match="200"):
+        claim(session, "s", clock.now(), key="article7|" + "x" * 192)  # the same on SQLite, which would store it
