@@ -4,15 +4,24 @@ PostgreSQL, one caller at a time, many at once, and along random sequences of op
 
 from __future__ import annotations
 
+import random
+import threading
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from storage import ledger
 from storage.db import make_session_factory, upgrade
 from storage.ledger import Claim, Outcome
 from storage.models import Delivery, DeliveryStatus
+from tests.races import wait_until_blocked_behind
+
+T = TypeVar("T")
 
 LEASE = timedelta(minutes=10)
 KEY = "article7|KH|2027|-30d"
@@ -278,3 +287,138 @@ def test_a_delivery_key_names_the_rule_recipient_occasion_and_offset(sessions, c
         ledger.delivery_key("article7", "KH", "x" * 190, "-30d")
     with sessions() as session, pytest.raises(ValueError, match="200"):
         claim(session, "s", clock.now(), key="article7|" + "x" * 192)  # the same on SQLite, which would store it
+
+
+# --- Many senders at once ---
+#
+# Each thread has its own session (its own connection) and commits after each claim, as a scheduler
+# does. On PostgreSQL they really run at once: the unique key and row locks decide. On SQLite they are
+# serialised by its database lock: a writer waits (the engine's busy timeout, 15 s) rather than failing
+# with "database is locked", because each transaction's first statement is its write.
+
+
+def together(sessions, workers: int, work: Callable[[Session, int], T]) -> list[T]:
+    """Runs `work(session, worker)` in `workers` threads, each with its own session, released together."""
+    barrier = threading.Barrier(workers, timeout=30)
+    results: list[T | None] = [None] * workers
+    failures: list[BaseException] = []
+
+    def run(worker: int) -> None:
+        try:
+            with sessions() as session:
+                barrier.wait()
+                results[worker] = work(session, worker)
+        except BaseException as error:
+            failures.append(error)
+            barrier.abort()
+
+    threads = [threading.Thread(target=run, args=(w,), name=f"sender-{w}") for w in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    if failures:
+        raise failures[0]
+    return results  # type: ignore[return-value]
+
+
+def test_eight_senders_claiming_one_key_at_the_same_moment_one_wins(sessions, clock):
+    keys = [f"article7|{n:03}|2027|-30d" for n in range(25)]
+    for phase, expected in (("first claim", Claim.FRESH), ("take-over", Claim.TAKEN_OVER)):
+        for key in keys:
+            now = clock.now()
+            got = together(sessions, 8, lambda session, worker, key=key, now=now: claim(
+                session, f"sender-{worker}", now, key=key))
+            assert Counter(got) == Counter({expected: 1, None: 7}), (phase, key)
+        clock.advance(minutes=11)  # every lease lapses: the winners all died
+    with sessions() as session:
+        assert set(session.scalars(select(Delivery.attempts))) == {2}
+
+
+def test_four_senders_over_200_keys_in_shuffled_orders_win_each_key_once(sessions, clock):
+    keys = [f"article7|{n:03}|2027|-30d" for n in range(200)]
+
+    def claim_everything(session: Session, worker: int) -> list[tuple[str, Claim]]:
+        order = random.Random(worker).sample(keys, len(keys))
+        return [(key, got) for key in order
+                if (got := claim(session, f"sender-{worker}", clock.now(), key=key)) is not None]
+
+    for expected in (Claim.FRESH, Claim.TAKEN_OVER):
+        won = [pair for pairs in together(sessions, 4, claim_everything) for pair in pairs]
+        assert Counter(key for key, _ in won) == Counter(keys)  # every key won, and exactly once
+        assert {got for _, got in won} == {expected}
+        clock.advance(minutes=11)
+
+    # Every key is now held by a sender whose lease lapsed; each holder marks its own, then all claim again.
+    with sessions() as session:
+        holders = dict(session.execute(select(Delivery.key, Delivery.claimed_by)).all())
+
+    def mark_mine_and_try_the_rest(session: Session, worker: int) -> int:
+        marked = sum(sent(session, f"sender-{worker}", clock.now(), key=key) for key in keys)
+        return marked + sum(claim(session, f"sender-{worker}", clock.now(), key=key) is not None for key in keys)
+
+    assert sum(together(sessions, 4, mark_mine_and_try_the_rest)) == len(keys)
+    with sessions() as session:
+        assert session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all() == [
+            (DeliveryStatus.SENT, 200)]
+        assert dict(session.execute(select(Delivery.key, Delivery.claimed_by)).all()) == holders
+
+
+def test_a_late_mark_sent_racing_take_overs_one_of_them_wins_each_key(sessions, clock):
+    """The sender that seemed dead comes back and records what it sent while three others take its
+    claims over: per key, either its mark stands and nobody takes the key, or one take-over does and its
+    mark is refused. Never both, never neither."""
+    keys = [f"article7|{n:03}|2027|-30d" for n in range(200)]
+    with sessions() as session:
+        for key in keys:
+            claim(session, "sender-late", clock.now(), key=key)
+    clock.advance(minutes=11)
+
+    def race(session: Session, worker: int) -> list[str]:
+        if worker == 0:
+            return [key for key in keys if sent(session, "sender-late", clock.now(), key=key)]
+        order = random.Random(worker).sample(keys, len(keys))
+        return [key for key in order if claim(session, f"sender-{worker}", clock.now(), key=key) is not None]
+
+    late, *takers = together(sessions, 4, race)
+    wins = Counter(late) + Counter(key for taken in takers for key in taken)
+    assert wins == Counter(keys)
+    with sessions() as session:
+        statuses = dict(session.execute(select(Delivery.key, Delivery.status)).all())
+    assert {key for key, status in statuses.items() if status is DeliveryStatus.SENT} == set(late)
+
+
+@pytest.mark.parametrize("first_ends", ["commit", "rollback"])
+@pytest.mark.parametrize("kind", ["first claim", "take-over"])
+def test_on_postgresql_a_second_claim_waits_for_the_first_and_defers_to_it(sessions, engine, clock, kind,
+                                                                            first_ends):
+    """Staged, not timed: the first claim's transaction stays open until PostgreSQL shows the second
+    waiting on it (on the unique key, or on the row's lock for a take-over). Committed, the claim stands
+    and the second gets nothing; rolled back, it never existed and the second gets the claim."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("two connections writing at once: the genuinely concurrent leg is PostgreSQL's")
+    if kind == "take-over":
+        with sessions() as session:
+            claim(session, "sender-dead", clock.now())
+        clock.advance(minutes=11)
+    expected = Claim.FRESH if kind == "first claim" else Claim.TAKEN_OVER
+    now = clock.now()
+    with sessions() as first:
+        assert ledger.claim(first, key=KEY, rule="article7", state_code="KH", due_at=DUE, owner="sender-a",
+                            now=now, lease=LEASE) is expected
+        pid = first.connection().connection.driver_connection.info.backend_pid
+        got: list[Claim | None] = []
+
+        def second_claim() -> None:
+            with sessions() as session:
+                got.append(claim(session, "sender-b", now))
+
+        second = threading.Thread(target=second_claim, name="sender-b")
+        second.start()
+        wait_until_blocked_behind(engine, pid)
+        first.commit() if first_ends == "commit" else first.rollback()
+        second.join(timeout=30)
+    assert got == ([None] if first_ends == "commit" else [expected])
+    with sessions() as session:
+        assert row(session).claimed_by == ("sender-a" if first_ends == "commit" else "sender-b")
