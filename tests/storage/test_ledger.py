@@ -8,11 +8,14 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import func, select
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from storage import ledger
@@ -422,3 +425,146 @@ def test_on_postgresql_a_second_claim_waits_for_the_first_and_defers_to_it(sessi
     assert got == ([None] if first_ends == "commit" else [expected])
     with sessions() as session:
         assert row(session).claimed_by == ("sender-a" if first_ends == "commit" else "sender-b")
+
+
+# --- Random sequences of operations against the rules written plainly in Python ---
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One ledger row as the rules say it should be."""
+
+    status: DeliveryStatus
+    claimed_by: str | None
+    lease_until: datetime | None
+    attempts: int
+    taken_over_from: str | None = None
+    last_error: str | None = None
+    recipient: str | None = None
+    channel: str | None = None
+    ts: str | None = None
+
+
+class Rules:
+    """The ledger's rules, one key at a time, with no SQL: what the database must agree with."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Expected] = {}
+        self.updated: dict[str, datetime] = {}
+
+    def _set(self, key: str, row: Expected, now: datetime) -> None:
+        self.rows[key], self.updated[key] = row, now
+
+    def _takeable(self, row: Expected, now: datetime) -> bool:
+        lapsed = row.status is DeliveryStatus.CLAIMED and row.lease_until <= now
+        return lapsed or row.status is DeliveryStatus.FAILED
+
+    def claim(self, key: str, owner: str, now: datetime) -> Claim | None:
+        row = self.rows.get(key)
+        if row is None:
+            self._set(key, Expected(DeliveryStatus.CLAIMED, owner, now + LEASE, attempts=1), now)
+            return Claim.FRESH
+        if not self._takeable(row, now):
+            return None
+        dead = row.claimed_by if row.status is DeliveryStatus.CLAIMED else None
+        self._set(key, replace(row, status=DeliveryStatus.CLAIMED, claimed_by=owner, lease_until=now + LEASE,
+                               attempts=row.attempts + 1, taken_over_from=dead), now)
+        return Claim.TAKEN_OVER if dead else Claim.RETRY
+
+    def release(self, key: str, owner: str, now: datetime, status: DeliveryStatus, **values: str) -> bool:
+        row = self.rows.get(key)
+        if row is None or row.status is not DeliveryStatus.CLAIMED or row.claimed_by != owner:
+            return False
+        self._set(key, replace(row, status=status, lease_until=None, **values), now)
+        return True
+
+    def skip(self, key: str, now: datetime) -> bool:
+        row = self.rows.get(key)
+        if row is None:
+            self._set(key, Expected(DeliveryStatus.SKIPPED, None, None, attempts=0), now)
+            return True
+        if not self._takeable(row, now):
+            return False
+        self._set(key, replace(row, status=DeliveryStatus.SKIPPED, lease_until=None), now)
+        return True
+
+
+OWNERS = st.sampled_from(["sender-a", "sender-b", "sender-c"])
+# Who marks: mostly the key's holder (or last holder), so marks that count come up, sometimes anyone.
+MARKERS = st.sampled_from(["holder", "holder", "holder", "sender-a", "sender-b", "sender-c"])
+KEYS = st.sampled_from(["article7|KH|2027|-30d", "article7|KH|2027|-7d", "msp|U0PRESIDENT|22|-1d"])
+OPERATIONS = st.lists(st.one_of(
+    st.tuples(st.just("claim"), OWNERS, KEYS),
+    st.tuples(st.just("claim"), OWNERS, KEYS),  # twice as likely as the rest
+    # Minutes; a lease is 10, so steps of 5 and 10 often land exactly on a lease's end.
+    st.tuples(st.just("advance"), st.sampled_from([1, 5, 5, 10, 10, 30])),
+    st.tuples(st.just("sent"), MARKERS, KEYS),
+    st.tuples(st.just("failed"), MARKERS, KEYS, st.sampled_from(["ratelimited", "internal_error"])),
+    st.tuples(st.just("undeliverable"), MARKERS, KEYS, st.sampled_from(["user_not_found", "account_inactive"])),
+    st.tuples(st.just("skipped"), KEYS),
+), min_size=10, max_size=40)
+START = datetime(2027, 3, 31, 9, 0, tzinfo=UTC)
+
+
+def in_the_database(session: Session) -> tuple[dict[str, Expected], dict[str, datetime]]:
+    columns = (Delivery.status, Delivery.claimed_by, Delivery.lease_until, Delivery.attempts,
+               Delivery.taken_over_from, Delivery.last_error, Delivery.recipient, Delivery.channel, Delivery.ts)
+    rows = session.execute(select(Delivery.key, Delivery.updated_at, *columns)).all()
+    return {r[0]: Expected(*r[2:]) for r in rows}, {r[0]: r[1] for r in rows}
+
+
+# Each example is dozens of committed statements: a quarter of the profile's examples keeps CI quick.
+@settings(max_examples=max(25, settings.default.max_examples // 4))
+@given(operations=OPERATIONS)
+def test_random_operations_agree_with_the_rules_and_nothing_is_sent_twice(sessions, clock, operations):
+    clock.current = START
+    event(f"{len(operations) // 10 * 10}+ operations")
+    rules = Rules()
+    sent_transitions: Counter[str] = Counter()
+    with sessions() as session:
+        session.execute(delete(Delivery))  # the fixture's database is shared by every example
+        session.commit()
+        was_sent: set[str] = set()
+        for step, (operation, *arguments) in enumerate(operations):
+            now = clock.now()
+            if operation == "advance":
+                clock.advance(minutes=arguments[0])
+                continue
+            if arguments[0] == "holder":
+                held = rules.rows.get(arguments[1])
+                arguments[0] = held.claimed_by if held and held.claimed_by else "sender-a"
+            if operation == "claim":
+                owner, key = arguments
+                got = ledger.claim(session, key=key, rule=key.split("|")[0], state_code=None, due_at=START,
+                                   owner=owner, now=now, lease=LEASE)
+                expected = rules.claim(key, owner, now)
+            elif operation == "sent":
+                owner, key = arguments
+                mark = {"channel": "D0", "ts": f"{step}.000100", "recipient": "U0"}
+                got = ledger.mark_sent(session, key=key, owner=owner, now=now, **mark)
+                expected = rules.release(key, owner, now, DeliveryStatus.SENT, **mark)
+            elif operation == "failed":
+                owner, key, error = arguments
+                got = ledger.mark_failed(session, key=key, owner=owner, error=error, now=now)
+                expected = rules.release(key, owner, now, DeliveryStatus.FAILED, last_error=error)
+            elif operation == "undeliverable":
+                owner, key, error = arguments
+                got = ledger.mark_undeliverable(session, key=key, owner=owner, recipient="U0GONE", error=error,
+                                                now=now)
+                expected = rules.release(key, owner, now, DeliveryStatus.UNDELIVERABLE, recipient="U0GONE",
+                                         last_error=error)
+            else:
+                [key] = arguments
+                got = ledger.record_skipped(session, key=key, rule=key.split("|")[0], state_code=None,
+                                            due_at=START, now=now)
+                expected = rules.skip(key, now)
+            session.commit()
+            event(f"{operation}: {got}")  # how often each outcome came up: --hypothesis-show-statistics
+            assert got == expected, (step, operation, arguments)
+            rows, updated = in_the_database(session)
+            assert (rows, updated) == (rules.rows, rules.updated), (step, operation, arguments)
+            now_sent = {k for k, row in rows.items() if row.status is DeliveryStatus.SENT}
+            sent_transitions.update(now_sent - was_sent)
+            assert was_sent <= now_sent  # sent stays sent
+            was_sent = now_sent
+    assert all(count == 1 for count in sent_transitions.values())
