@@ -82,7 +82,8 @@ def claim(session: Session, *, key: str, rule: str, state_code: str | None, due_
     One INSERT ... ON CONFLICT DO UPDATE ... WHERE: either a new row, or the existing one taken over when it
     is takeable. The unique key makes concurrent inserts of one key wait for each other, and the update
     re-checks its WHERE on the row it locked, so exactly one caller gets the claim. A claim is never
-    granted twice, not even to its own holder while its lease runs: an owner asking twice is two senders."""
+    granted twice, not even to its own holder while its lease runs: an owner asking twice is two senders.
+    Leases are judged by the callers' clocks, so a lease must be far longer than their skew."""
     statement = _insert(session).values(
         key=_checked(key), rule=rule, state_code=state_code, due_at=due_at, status=DeliveryStatus.CLAIMED,
         claimed_by=owner, lease_until=now + lease, attempts=1, created_at=now, updated_at=now,
@@ -185,6 +186,7 @@ def unfinished(session: Session, *, now: datetime, limit: int = 100) -> list[Del
     longest overdue first: what a scheduler retries, or records as skipped once their grace is over."""
     query = (
         select(Delivery)
+        # The IN, redundant beside _takeable, lets both databases walk ix_deliveries_status_due.
         .where(Delivery.status.in_([DeliveryStatus.CLAIMED, DeliveryStatus.FAILED]), Delivery.due_at <= now,
                _takeable(now))
         .order_by(Delivery.due_at, Delivery.id)
