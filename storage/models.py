@@ -65,6 +65,16 @@ class RequestStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
+class DeliveryStatus(enum.StrEnum):
+    """Where one scheduled message stands in the delivery ledger (storage/ledger.py)."""
+
+    CLAIMED = "claimed"  # a sender holds it until its lease ends
+    SENT = "sent"  # done: in Slack at channel/ts
+    SKIPPED = "skipped"  # done: its moment passed by more than its grace, so it was never sent late
+    UNDELIVERABLE = "undeliverable"  # done: the person left the workspace
+    FAILED = "failed"  # the last attempt failed; it may be claimed again
+
+
 class StateParty(Base):
     """A State that is or was party to the Convention; reference data, editable by ISU staff."""
 
@@ -275,3 +285,39 @@ class ConventionEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID, or None from the command line
+
+
+class Delivery(Base):
+    """One scheduled message in the delivery ledger: claimed, sent once, or recorded as why not.
+
+    `key` names the message (rule, recipient, occasion, offset: `article7|KH|2027|-30d`); its unique
+    constraint is what makes a message go out once however many schedulers run."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_deliveries_key"),
+        # What is due and not done: claims whose lease lapsed and failed attempts, by due time.
+        Index("ix_deliveries_status_due", "status", "due_at"),
+        # Reports: what happened to one rule's messages, or to all, since a moment.
+        Index("ix_deliveries_rule_updated", "rule", "updated_at"),
+        Index("ix_deliveries_updated", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    rule: Mapped[str] = mapped_column(String(64))  # e.g. "article7"
+    recipient: Mapped[str | None] = mapped_column(String(32))  # Slack user ID it was addressed to, once known
+    # No foreign key: the ledger keeps what was addressed, whatever later happens to the reference data.
+    state_code: Mapped[str | None] = mapped_column(String(2))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))  # the owner holding, or who last held, the claim
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set only while claimed
+    # The owner whose lease lapsed when the current holder took the claim: it may have sent before dying.
+    taken_over_from: Mapped[str | None] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # claims granted
+    last_error: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 
@@ -25,3 +26,16 @@ def after_first_read(session: Session, model: type, work: Callable[[], object]) 
         return frozen()
 
     return staged
+
+
+def wait_until_blocked_behind(engine: Engine, pid: int, timeout: float = 10.0) -> None:
+    """Returns once PostgreSQL shows another session waiting on a lock that backend `pid` holds: the two
+    statements have met. Raises if they never do."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
+    deadline = time.monotonic() + timeout
+    with engine.connect() as monitor:
+        while not monitor.execute(query, {"pid": pid}).scalar():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no session ever waited on backend {pid}")
+            monitor.rollback()  # a fresh look at pg_stat_activity each time
+            time.sleep(0.005)

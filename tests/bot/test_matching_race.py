@@ -8,10 +8,9 @@ played for real by two threads whose INSERTs meet on the unique index."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from bot.platform import matching
 from bot.platform import rules as p
@@ -19,7 +18,7 @@ from bot.platform.matching import refresh
 from storage.models import Match, Need, Offer, Person
 from storage.taxonomy import Answer, Region
 from tests.bot.test_matching import delegate, need_form, offer_form
-from tests.races import after_first_read
+from tests.races import after_first_read, wait_until_blocked_behind
 
 
 def count_matches(database) -> int:
@@ -70,11 +69,6 @@ def test_a_need_saved_while_its_offer_is_edited_makes_one_match_announced_once(d
         assert {"reason": "country", "state": "KH"} in match.reasons
 
 
-def _blocked_behind(connection, pid: int) -> bool:
-    query = text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
-    return bool(connection.execute(query, {"pid": pid}).scalar())
-
-
 def test_two_refreshes_of_one_pair_on_postgresql_meet_on_the_unique_index(database, engine, clock):
     """Two threads, two sessions, the need's refresh and the offer's started together. The first INSERT
     of the match holds its transaction open until PostgreSQL shows the second INSERT waiting on it (the
@@ -101,14 +95,7 @@ def test_two_refreshes_of_one_pair_on_postgresql_meet_on_the_unique_index(databa
             if held:
                 return  # the second INSERT, released once the first transaction ended
             held.append(True)
-        pid = connection.connection.driver_connection.info.backend_pid
-        deadline = time.monotonic() + 10
-        with engine.connect() as monitor:
-            while not _blocked_behind(monitor, pid):
-                if time.monotonic() > deadline:
-                    raise AssertionError("the second INSERT never waited on the first")
-                monitor.rollback()  # a fresh look at pg_stat_activity each time
-                time.sleep(0.005)
+        wait_until_blocked_behind(engine, connection.connection.driver_connection.info.backend_pid)
 
     barrier = threading.Barrier(2, timeout=10)
     announced: dict[str, list[tuple[int, int]]] = {}
