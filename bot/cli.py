@@ -1,4 +1,5 @@
-"""The `pfp` command: `pfp serve`, `pfp db upgrade`, `pfp states sync`, `pfp export`, `pfp calendar`."""
+"""The `pfp` command: `pfp serve`, `pfp db upgrade`, `pfp states sync`, `pfp export`, `pfp calendar`,
+`pfp article7`."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     )
     export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (UTF-8) instead of standard output")
     _calendar_parser(commands)
+    _article7_parser(commands)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         from bot.clock import SystemClock
 
         return _calendar(args, clock or SystemClock())
+    if args.command == "article7":  # the same
+        from bot.clock import SystemClock
+
+        return _article7(args, clock or SystemClock())
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -295,6 +301,170 @@ def _calendar_export(session, now, *, output: Path | None, language: str) -> int
         return _fail(f"cannot write {output}: {error.strerror or error}.")
     _write_stdout(f"pfp: wrote the calendar (iCalendar, {language}) to {output}.\n")
     return 0
+
+
+# ------------------------------------------------------------------------------------------- article7
+
+_STATE = re.compile(r"[A-Za-z]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _article7_parser(commands) -> None:
+    article7 = commands.add_parser(
+        "article7",
+        help="the Article 7 transparency reports received, by State and year (needs only DATABASE_URL)",
+        description="Record, as the ISU, the Article 7 transparency reports received: the reminders stop for a "
+        "State and year once its report is recorded. YEAR is the year of the 30 April deadline: 2027 for the "
+        "report covering 2026. Reads only DATABASE_URL, from the environment or .env; Slack settings are not "
+        "needed.",
+    )
+    actions = article7.add_subparsers(dest="action", required=True, metavar="{received,import,list}")
+    received = actions.add_parser("received", help="record one State's report as received",
+                                  description="Record one State's Article 7 report as received.")
+    received.add_argument("state", metavar="STATE", help="the State's two-letter ISO code, for example KH")
+    received.add_argument("year", metavar="YEAR", help="the year of the 30 April deadline, for example 2027")
+    received.add_argument("--on", metavar="YYYY-MM-DD", help="the day it was received (default: today)")
+    imported = actions.add_parser(
+        "import", help="record the reports listed in a CSV file (all or nothing)",
+        description="Record the reports listed in a CSV file, UTF-8, with a header line: state,year,received_on "
+        "(an ISO code, the deadline's year, an optional YYYY-MM-DD day; received today when left out). Any bad "
+        "line refuses the whole file, and every bad line is named.")
+    imported.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file")
+    listed = actions.add_parser("list", help="the reports received and the States Parties missing for a year")
+    listed.add_argument("year", metavar="YEAR", help="the year of the 30 April deadline, for example 2027")
+
+
+def _article7(args: argparse.Namespace, clock: Clock) -> int:
+    """`pfp article7 ...`, acting as the ISU. Input is checked, and a file read, before the database is
+    opened: bad input touches nothing."""
+    from sqlalchemy import inspect
+
+    from bot.errors import PfpError
+    from storage.db import make_engine, make_session_factory
+
+    text = received_on = None
+    if args.action == "import":
+        text = _read_text(args.file)
+        if text is None:
+            return EXIT_CONFIG
+    else:
+        if args.action == "received" and not _STATE.fullmatch(args.state):
+            return _fail("STATE: write the State's two-letter ISO code, for example KH.")
+        if not _YEAR.fullmatch(args.year):
+            return _fail("YEAR: write the year of the 30 April deadline as four figures, for example 2027 for the "
+                         "report covering 2026.")
+        if args.action == "received" and args.on is not None:
+            received_on = _iso_day(args.on)
+            if received_on is None:
+                return _fail("--on: write the day as YYYY-MM-DD, for example 2027-04-12.")
+    try:
+        url = database_url_from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL, or run `pfp db upgrade` "
+                     "to create it.")
+    engine = make_engine(url)
+    now = clock.now()
+    try:
+        if not inspect(engine).has_table("article7_reports"):
+            return _fail("the database has no Article 7 reports yet: run `pfp db upgrade` (or check DATABASE_URL).")
+        with make_session_factory(engine)() as session:
+            if args.action == "received":
+                return _article7_received(session, args.state.upper(), int(args.year), received_on, now)
+            if args.action == "import":
+                return _article7_import(session, args.file, text, now)
+            return _article7_list(session, int(args.year), now)
+    except PfpError as error:
+        return _fail(_english(error.message, **error.params))
+    except (OperationalError, DBAPIError) as error:
+        return _fail(_database_error(url, error))
+    finally:
+        engine.dispose()
+
+
+def _read_text(path: Path) -> str | None:
+    """A file's text, or None once the one line saying why not is printed."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _fail(f"cannot read {path}: {error.strerror or error}.")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(f'{path} is not UTF-8 text: save it again as CSV UTF-8 (a spreadsheet\'s "CSV UTF-8" format).')
+        return None
+
+
+def _iso_day(text: str):
+    from datetime import date
+
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _article7_received(session, state_code: str, year: int, received_on, now) -> int:
+    from bot.calendar import COMMAND_LINE
+    from bot.reminders.article7 import mark_received
+    from bot.work import unit_of_work
+    from storage.models import ReportSource
+
+    with unit_of_work(session, now=now):
+        recording = mark_received(session, COMMAND_LINE, state_code=state_code, year=year, now=now,
+                                  source=ReportSource.COMMAND, received_on=received_on)
+    report, name = recording.report, f"{_english_country(state_code)} ({state_code})"
+    if recording.new:
+        _write_stdout(f"pfp: recorded the Article 7 report of {name} for {year} (covering {year - 1}), received on "
+                      f"{report.received_on.isoformat()}.\n")
+    else:
+        _write_stdout(f"pfp: the Article 7 report of {name} for {year} was already recorded on "
+                      f"{report.recorded_at.date().isoformat()} (received on {report.received_on.isoformat()}); "
+                      "nothing changed.\n")
+    return 0
+
+
+def _article7_import(session, path: Path, text: str, now) -> int:
+    from bot.reminders.article7 import ImportRefused, import_reports
+    from bot.work import unit_of_work
+
+    try:
+        with unit_of_work(session, now=now):
+            new = import_reports(session, text, now=now)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            print(f"pfp: {path} line {problem.line}: {_english(problem.message, **problem.params)}", file=sys.stderr)
+        return _fail(_english(refused.message, **refused.params))
+    _write_stdout(f"pfp: imported {path}: {new} new report{'' if new == 1 else 's'} recorded.\n")
+    return 0
+
+
+def _article7_list(session, year: int, now) -> int:
+    """The year's reports received (State, day, how), then the States Parties missing, each by code."""
+    from bot.i18n import Translator
+    from bot.reminders.article7 import standing
+
+    year_standing = standing(session, year, today=now.date())
+    lines = [f"Article 7 reports for {year} (due {Translator('en').date(year_standing.deadline)}, covering "
+             f"{year_standing.covers}): {len(year_standing.received)} received, {len(year_standing.missing)} missing."]
+    lines += [f"received  {r.state_code}  {r.received_on.isoformat()}  {r.source.value:<7}  "
+              f"{_english_country(r.state_code)}" for r in year_standing.received]
+    lines += [f"missing   {code}  {'':<10}  {'':<7}  {_english_country(code)}" for code in year_standing.missing]
+    _write_stdout("".join(f"{line}\n" for line in lines))
+    return 0
+
+
+def _english_country(code: str) -> str:
+    from bot.i18n import country_name
+
+    return country_name(code, "en")
 
 
 def _english(message: str, **params) -> str:

@@ -75,6 +75,14 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"  # the last attempt failed; it may be claimed again
 
 
+class ReportSource(enum.StrEnum):
+    """How an Article 7 report came to be recorded as received."""
+
+    BUTTON = "button"  # a delegate (or ISU staff) pressed Report submitted in a reminder
+    COMMAND = "command"  # ISU staff: `/pfp admin article7 received`, or `pfp article7 received` on the server
+    IMPORT = "import"  # ISU's list of reports received, `pfp article7 import`
+
+
 class StateParty(Base):
     """A State that is or was party to the Convention; reference data, editable by ISU staff."""
 
@@ -321,3 +329,24 @@ class Delivery(Base):
     ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Article7Report(Base):
+    """An Article 7 transparency report recorded as received: one per State and year. The reminders stop for
+    a State and year once its report is here."""
+
+    __tablename__ = "article7_reports"
+    __table_args__ = (
+        UniqueConstraint("state_code", "year", name="uq_article7_reports_state_year"),
+        Index("ix_article7_reports_year", "year"),  # the reminders ask year by year (received_states)
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("state_parties.code"))
+    # The year of the 30 April deadline, not the year the report covers: 2027 is the report due on
+    # 30 April 2027, covering 1 January-31 December 2026 (as bot.calendar.article7_deadline(2027)).
+    year: Mapped[int] = mapped_column(Integer)
+    received_on: Mapped[date] = mapped_column(Date)  # the day the ISU received it
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID, or None from the command line
+    source: Mapped[ReportSource] = mapped_column(_enum(ReportSource))

@@ -29,7 +29,7 @@ def test_upgrade_twice_is_harmless_and_downgrade_removes_everything(engine):
     upgrade(engine)
     upgrade(engine)
     assert {"people", "state_parties", "registration_requests", "person_roles", "audit_log",
-            "convention_events"} <= set(inspect(engine).get_table_names())
+            "convention_events", "deliveries", "article7_reports"} <= set(inspect(engine).get_table_names())
     command.downgrade(alembic_config(engine), "base")
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
 
@@ -122,7 +122,13 @@ def test_upgrading_a_database_that_holds_data_keeps_it(engine):
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == head
         assert connection.execute(sa.text("SELECT count(*) FROM convention_events")).scalar_one() == 0
         assert connection.execute(sa.text("SELECT count(*) FROM deliveries")).scalar_one() == 0
+        assert connection.execute(sa.text("SELECT count(*) FROM article7_reports")).scalar_one() == 0
     assert after == before
+    # The States kept are the ones new tables refer to: Cambodia's 2027 report can be recorded.
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO article7_reports (state_code, year, received_on, recorded_at, recorded_by, source) "
+            "VALUES ('KH', 2027, :on, :at, 'UDELEGKH', 'button')"), {"on": date(2027, 4, 12), "at": WHEN})
     assert [len(after[table.name]) for table in ROWS_0003] == [len(rows) for rows in ROWS_0003.values()]
     assert after["people"][1]["is_focal_point"] and after["offers"][0]["countries"] == ["KH"]
 
