@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.clock import Clock
+from bot.reminders import cli as reminders_cli
 from bot.settings import Settings, SettingsError, database_url_from_env
 
 EXIT_CONFIG = 2
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (UTF-8) instead of standard output")
     _calendar_parser(commands)
     _article7_parser(commands)
+    reminders_cli.add_parser(commands)
+    commands.add_parser("scheduler", help="run the reminders' scheduler alone (with PFP_SCHEDULER=off in pfp serve)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     from storage.db import make_engine
 
     engine = make_engine(settings.database_url)
-    clock = SystemClock()
+    clock = clock or SystemClock()
     try:
         if args.command == "db":
             from storage.db import upgrade
@@ -96,6 +99,12 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         prepare_database(engine, settings, clock)
         if args.command == "states":
             return _sync_states(engine, clock, args.file)
+        if args.command == "reminders" and args.action == "preview":
+            return reminders_cli.preview(args, engine, settings.reminders)
+        if args.command == "reminders":
+            return reminders_cli.tick(args, engine, settings, clock)
+        if args.command == "scheduler":
+            return _scheduler_alone(settings, engine, clock)
     except (OperationalError, DBAPIError) as error:
         return _fail(_database_error(settings.database_url, error))
     return _serve(settings, engine, clock)
@@ -511,6 +520,7 @@ def _serve(settings: Settings, engine, clock) -> int:
             f"cannot reach Slack at {settings.slack_api_url} ({reason}): check SLACK_API_URL and that this "
             "machine can open HTTPS connections to Slack."
         )
+    scheduler = _scheduler(settings, engine, clock, app.client) if settings.reminders.in_serve else None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
         from slack_sdk.errors import SlackApiError
@@ -523,6 +533,9 @@ def _serve(settings: Settings, engine, clock) -> int:
                 f"Slack did not accept the app-level token ({error.response.get('error')}): check SLACK_APP_TOKEN "
                 "(Basic Information -> App-Level Tokens, scope connections:write) and that Socket Mode is on."
             )
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
         return 0
 
     from bot.server import create_server, make_wsgi_app
@@ -538,7 +551,36 @@ def _serve(settings: Settings, engine, clock) -> int:
         pass
     finally:
         server.close()
+        if scheduler is not None:
+            scheduler.stop()
     logging.getLogger("pfp").info("stopped")
+    return 0
+
+
+def _scheduler(settings: Settings, engine, clock, client):
+    """The reminders' scheduler, started: in `pfp serve`, or alone (`pfp scheduler`)."""
+    from bot.notifier import Notifier
+    from scheduled.scheduler import Scheduler
+
+    scheduler = Scheduler(engine, clock, Notifier(client), settings.reminders, every=settings.reminders.every)
+    scheduler.start()
+    return scheduler
+
+
+def _scheduler_alone(settings: Settings, engine, clock) -> int:
+    import threading
+
+    from bot.slack import make_web_client
+
+    scheduler = _scheduler(settings, engine, clock, make_web_client(settings))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    logging.getLogger("pfp").info("scheduler running: a tick every %s", settings.reminders.every)
+    try:
+        threading.Event().wait()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        scheduler.stop()
     return 0
 
 

@@ -44,6 +44,24 @@ class Notifier:
             return None
         return user.get("locale")
 
+    def timezone_of(self, user_id: str) -> str | None:
+        """The person's time zone as Slack knows it (e.g. 'Asia/Tokyo'); None when Slack cannot tell."""
+        try:
+            return (self.client.users_info(user=user_id).get("user") or {}).get("tz")
+        except SlackApiError:
+            return None
+
+    def find_in_direct_messages(self, user_id: str, event_type: str, key: str) -> tuple[str, str] | None:
+        """A message the bot sent this person carrying `key` in its metadata (channel, ts), if Slack has
+        it: how a sender that took over a dead one's claim learns it was sent after all."""
+        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+        history = self.client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
+        for sent in history.get("messages") or []:
+            metadata = sent.get("metadata") or {}
+            if metadata.get("event_type") == event_type and (metadata.get("event_payload") or {}).get("key") == key:
+                return channel, sent["ts"]
+        return None
+
     def direct_message(self, user_id: str, text: str, blocks: Blocks = None, *,
                        metadata: dict[str, Any] | None = None) -> tuple[str, str]:
         """A DM to one person; returns the DM's channel and the message's ts."""

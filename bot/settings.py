@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -27,6 +28,19 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class ReminderSettings:
+    """When reminders go out. Each is a setting (README: Settings)."""
+
+    article7_days: tuple[int, ...] = (-60, -30, -14, -3, 7)  # days from 30 April; after it only while missing
+    platform_days: tuple[int, ...] = (-56, -28)  # days before each Intersessional Meetings and MSP (8 and 4 weeks)
+    hours: tuple[int, int] = (9, 17)  # the recipient's local daytime, weekdays only
+    grace: timedelta = timedelta(days=2)  # a reminder later than this is recorded as skipped, never sent late
+    lease: timedelta = timedelta(minutes=10)  # how long a sender holds a reminder before another may take it
+    every: timedelta = timedelta(minutes=5)  # how often the scheduler ticks
+    in_serve: bool = True  # `pfp serve` runs the scheduler too (PFP_SCHEDULER=off: run `pfp scheduler` apart)
+
+
+@dataclass(frozen=True)
 class Settings:
     slack_bot_token: str
     slack_signing_secret: str
@@ -38,6 +52,7 @@ class Settings:
     host: str = "0.0.0.0"  # noqa: S104 -- a server in a container listens on every interface
     admins: tuple[str, ...] = field(default_factory=tuple)
     platform_channel: str | None = None
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
 
     @property
     def socket_mode(self) -> bool:
@@ -106,6 +121,7 @@ class Settings:
                     f"not {admin!r}: find an ID in the person's Slack profile, under 'Copy member ID'."
                 )
         return cls(
+            reminders=_reminder_settings(get),
             slack_bot_token=bot_token,
             slack_signing_secret=signing_secret or "",
             isu_channel=isu_channel,
@@ -117,6 +133,51 @@ class Settings:
             admins=admins,
             platform_channel=platform_channel,
         )
+
+
+def _reminder_settings(get) -> ReminderSettings:
+    default = ReminderSettings()
+    days_text = get("PFP_ARTICLE7_DAYS")
+    try:
+        days = tuple(sorted({int(d) for d in days_text.split(",")})) if days_text else default.article7_days
+    except ValueError:
+        raise SettingsError(
+            f"PFP_ARTICLE7_DAYS must be whole numbers of days from 30 April separated by commas, such as "
+            f"-60,-30,-14,-3,7 (negative: before it), not {days_text!r}."
+        ) from None
+    if any(not -366 < d < 366 for d in days):
+        raise SettingsError("PFP_ARTICLE7_DAYS must stay within a year of 30 April (between -365 and 365).")
+    platform_text = get("PFP_PLATFORM_UPDATE_DAYS")
+    try:
+        platform = (tuple(sorted({int(d) for d in platform_text.split(",")})) if platform_text
+                    else default.platform_days)
+    except ValueError:
+        platform = (1,)
+    if any(not -366 < d < 0 for d in platform):
+        raise SettingsError(
+            f"PFP_PLATFORM_UPDATE_DAYS must be days before each meeting, negative and separated by commas, such as "
+            f"-56,-28, not {platform_text!r}."
+        )
+    hours_text = get("PFP_REMINDER_HOURS") or "9-17"
+    match = re.fullmatch(r"([0-9]{1,2})-([0-9]{1,2})", hours_text)
+    if match is None or not 0 <= int(match.group(1)) < int(match.group(2)) <= 24:
+        raise SettingsError(
+            f"PFP_REMINDER_HOURS must be the recipients' local daytime as START-END hours, such as 9-17, "
+            f"not {hours_text!r}."
+        )
+    grace_text = get("PFP_REMINDER_GRACE_DAYS") or "2"
+    if not grace_text.isdigit() or not 0 < int(grace_text) <= 30:
+        raise SettingsError(f"PFP_REMINDER_GRACE_DAYS must be a number of days from 1 to 30, not {grace_text!r}.")
+    every_text = get("PFP_REMINDER_TICK_MINUTES") or "5"
+    if not every_text.isdigit() or not 0 < int(every_text) <= 60:
+        raise SettingsError(f"PFP_REMINDER_TICK_MINUTES must be a number of minutes from 1 to 60, not {every_text!r}.")
+    in_serve = (get("PFP_SCHEDULER") or "on").lower()
+    if in_serve not in ("on", "off"):
+        raise SettingsError(f"PFP_SCHEDULER must be on (pfp serve sends the reminders) or off, not {in_serve!r}.")
+    return ReminderSettings(article7_days=days, platform_days=platform,
+                            hours=(int(match.group(1)), int(match.group(2))),
+                            grace=timedelta(days=int(grace_text)), every=timedelta(minutes=int(every_text)),
+                            in_serve=in_serve == "on")
 
 
 def _environment(environ: Mapping[str, str] | None, dotenv_path: str | None) -> dict[str, str]:

@@ -26,6 +26,7 @@ from bot.platform.blocks import (
     status_message,
 )
 from bot.registration.rules import states_parties_on
+from bot.reminders.blocks import POST_NEED, POST_OFFER
 from handlers import browse, home
 from handlers.commands import Subcommands
 
@@ -40,6 +41,18 @@ def register(app: App, pfp: Subcommands) -> None:
         app.view(callback)(submit_entry)
     for action in (EDIT, CONFIRM, *STATUS_ACTIONS):
         app.action(action)(entry_button)
+    app.action(POST_NEED)(post_button)
+    app.action(POST_OFFER)(post_button)
+
+
+def post_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """"Post a need" or "Post an offer", from a reminder: the same form as `/need` or `/offer`."""
+    trigger = payloads.trigger_id(body)
+    p.require_delegate(context["person"])
+    side: p.Side = "need" if action["action_id"] == POST_NEED else "offer"
+    view = _form(context, side, None, payloads.channel_of(body))
+    ack()
+    context["notifier"].open_view(trigger, view)
 
 
 def _form(context: BoltContext, side: p.Side, entry: p.Entry | None, channel: str | None):

@@ -1,5 +1,5 @@
 """Scheduled jobs (reminders ahead of the Article 7 deadline and the meetings).
 
-Each job is a plain function of (session, clock, notifier) that calls the same domain functions as the
-handlers; the scheduler (APScheduler) only decides when. The reminders issue adds the first jobs.
+Each job is a plain function of (session, clock, notifier, settings) that calls the same domain functions
+as the handlers; the scheduler (scheduler.py, APScheduler) only decides when.
 """

@@ -161,6 +161,16 @@ def record_skipped(session: Session, *, key: str, rule: str, state_code: str | N
     return session.execute(statement).first() is not None
 
 
+def finished(session: Session, keys: list[str]) -> set[str]:
+    """Which of `keys` are done (sent, skipped or undeliverable): one query for a tick's candidates."""
+    done = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.UNDELIVERABLE)
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):  # bounded IN lists, for SQLite's parameter limit
+        chunk = keys[start:start + 500]
+        found |= set(session.scalars(select(Delivery.key).where(Delivery.key.in_(chunk), Delivery.status.in_(done))))
+    return found
+
+
 def status_of(session: Session, key: str) -> DeliveryStatus | None:
     """Where `key` stands, or None if nobody claimed or skipped it yet."""
     return session.scalar(select(Delivery.status).where(Delivery.key == key))

@@ -56,5 +56,9 @@ def close_request(
     return True
 
 
+def states_with_a_focal_point(session: Session) -> set[str]:
+    return set(session.scalars(select(Person.state_code).where(Person.is_focal_point)))
+
+
 def focal_point_of(session: Session, state_code: str) -> Person | None:
     return session.scalar(select(Person).where(Person.state_code == state_code, Person.is_focal_point))

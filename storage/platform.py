@@ -274,6 +274,17 @@ def entries_of_state(session: Session, model: type[Entry], state_code: str) -> l
     return list(session.scalars(query))
 
 
+def stale_entries(session: Session, model: type[Entry], *, confirmed_before: datetime,
+                  states: Collection[str]) -> list[Entry]:
+    """Current entries nobody confirmed since `confirmed_before`, of the given States."""
+    query = (
+        select(model)
+        .where(model.status.in_(CURRENT), model.confirmed_at < confirmed_before, model.state_code.in_(list(states)))
+        .order_by(model.state_code, model.id)
+    )
+    return list(session.scalars(query))
+
+
 def exportable(session: Session, model: type[Entry], visibilities: Collection[Visibility]) -> list[Entry]:
     query = (
         select(model)

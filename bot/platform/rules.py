@@ -445,6 +445,12 @@ def browse(session: Session, person: Person | None, filters: dict[str, Any], *, 
     )
 
 
+def stale_entries(session: Session, now: datetime, states: set[str]) -> list[Entry]:
+    """Every current need and offer of these States nobody confirmed for six months."""
+    return [entry for model in (Need, Offer)
+            for entry in queries.stale_entries(session, model, confirmed_before=now - STALE_AFTER, states=states)]
+
+
 def state_entries(session: Session, state_code: str) -> list[Entry]:
     return [*queries.entries_of_state(session, Need, state_code), *queries.entries_of_state(session, Offer, state_code)]
 

@@ -204,10 +204,10 @@ def timed(sessions: sessionmaker[Session], repeat: int, work: Callable[[Session]
     return samples
 
 
-def figures(label: str, samples: list[float], note: str = "") -> str:
+def figures(label: str, samples: list[float], note: str = "", limit_ms: float = LIMIT_MS) -> str:
     ordered = sorted(samples)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    flag = "  OVER 50 ms" if p95 * 1000 > LIMIT_MS else ""
+    flag = f"  OVER {limit_ms:.0f} ms" if p95 * 1000 > limit_ms else ""
     return (f"  {label:<46} n={len(samples):>2}  median {statistics.median(samples) * 1000:6.1f}  "
             f"p95 {p95 * 1000:6.1f}  max {ordered[-1] * 1000:6.1f} ms  {note}{flag}")
 

@@ -218,6 +218,7 @@ class FakeSlack:
         self._users: dict[str, dict] = {}
         self._responders: dict[str, Responder] = {}
         self._external_views: dict[str, str] = {}
+        self._history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
         self._ts_counter = itertools.count(1)
         self._view_counter = itertools.count(1)
         self._response_counter = itertools.count(1)
@@ -348,6 +349,11 @@ class FakeSlack:
         with self._lock:
             self._users[user_id] = user
         return dict(user)
+
+    def delivered(self, channel: str) -> list[dict]:
+        """The messages Slack accepted in a channel, oldest first (a refused or failed post is not one)."""
+        with self._lock:
+            return list(self._history.get(channel, []))
 
     def respond_to(self, method: str, responder: Responder) -> None:
         """Answer an extra API method: a dict (``ok`` defaults to true) or ``fn(Call) -> dict``.
@@ -533,7 +539,20 @@ class FakeSlack:
     def _chat_post_message(self, body: dict) -> dict:
         ts = self._next_ts()
         channel = self._channel_for(str(body.get("channel", "")))
-        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(body, ts)}
+        message = self._message(body, ts)
+        with self._lock:
+            self._history.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, body: dict) -> dict:
+        """The channel's messages, newest first, as the bot posted them; metadata only when asked for,
+        as Slack gives it (include_all_metadata)."""
+        with self._lock:
+            messages = list(reversed(self._history.get(str(body.get("channel", "")), [])))
+        limit = int(body.get("limit") or 100)
+        if not _truthy(body.get("include_all_metadata", False)):
+            messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
     def _chat_post_ephemeral(self, body: dict) -> dict:
         return {"ok": True, "message_ts": self._next_ts()}
@@ -610,4 +629,5 @@ _METHODS: dict[str, Callable[[FakeSlack, dict], dict]] = {
     "views.update": FakeSlack._views_update,
     "users.info": FakeSlack._users_info,
     "conversations.open": FakeSlack._conversations_open,
+    "conversations.history": FakeSlack._conversations_history,
 }

@@ -1,0 +1,125 @@
+"""Sending one reminder exactly once: claim it in the ledger, send it, mark it sent. Slack carries the
+reminder's key in the message's metadata, so a sender that takes over a dead one's claim first looks in
+the recipient's direct messages and marks it sent instead of sending it twice."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.i18n import Translator
+from bot.notifier import Notifier
+from bot.reminders.rules import is_daytime, moment, recipient_of, zone_of
+from bot.settings import ReminderSettings
+from storage import ledger
+from storage.ledger import Claim
+from storage.models import DeliveryStatus, Person
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "pfp_reminder"  # Slack message metadata: {"event_type": ..., "event_payload": {"key": ...}}
+# Slack's answers meaning the person cannot receive anything: recorded once, never retried.
+GONE = {"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot"}
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already sent"  # found in Slack after a take-over
+    DONE = "done"  # the ledger has it: sent, skipped or undeliverable, or another sender holds it
+    WAITING = "waiting"  # not yet its moment, or night or weekend where the recipient is
+    SKIPPED = "skipped"  # its moment passed by more than the grace
+    NO_RECIPIENT = "no focal point"
+    UNDELIVERABLE = "undeliverable"
+    FAILED = "failed"  # Slack refused for now: released, tried again at a later tick
+
+
+class Reminder(Protocol):
+    """What every reminder has: its ledger key and rule, the State it is for, and the day it is due."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def state_code(self) -> str: ...
+    @property
+    def day(self) -> date: ...
+
+
+# The words of a reminder for its recipient: (reminder, translator, recipient, today) -> (text, blocks).
+Compose = Callable[[Any, Translator, Person, date], tuple[str, list]]
+
+
+def deliver_all(session: Session, notifier: Notifier, reminders: list[Reminder], compose: Compose, *,
+                now: datetime, owner: str, settings: ReminderSettings,
+                zones: Callable[[str], str | None]) -> Counter:
+    """A tick's reminders of one rule: those the ledger has finished are passed over in one query, the
+    others delivered one by one."""
+    outcomes: Counter[Outcome] = Counter()
+    done = ledger.finished(session, [reminder.key for reminder in reminders])
+    outcomes[Outcome.DONE] += len(done)
+    for reminder in reminders:
+        if reminder.key not in done:
+            outcomes[deliver(session, notifier, reminder, compose, now=now, owner=owner, settings=settings,
+                             zones=zones)] += 1
+    return outcomes
+
+
+def deliver(session: Session, notifier: Notifier, reminder: Reminder, compose: Compose, *, now: datetime,
+            owner: str, settings: ReminderSettings, zones: Callable[[str], str | None]) -> Outcome:
+    """One reminder, one unit of work per step: each ledger change is committed before the next step, so
+    another scheduler sees a claim before this one sends."""
+    if ledger.status_of(session, reminder.key) not in (None, DeliveryStatus.FAILED,
+                                                       DeliveryStatus.CLAIMED):
+        return Outcome.DONE
+    person = recipient_of(session, reminder)
+    if person is None:
+        return Outcome.NO_RECIPIENT
+    zone = zone_of(zones(person.slack_user_id))
+    due_at = moment(reminder.day, zone, settings)
+    if now < due_at:
+        return Outcome.WAITING
+    if now > due_at + (getattr(reminder, "grace", None) or settings.grace):
+        recorded = ledger.record_skipped(session, key=reminder.key, rule=reminder.rule,
+                                         state_code=reminder.state_code, due_at=due_at, now=now)
+        session.commit()
+        return Outcome.SKIPPED if recorded else Outcome.DONE
+    if not is_daytime(now, zone, settings):
+        return Outcome.WAITING
+    claim = ledger.claim(session, key=reminder.key, rule=reminder.rule, state_code=reminder.state_code,
+                         due_at=due_at, owner=owner, now=now, lease=settings.lease)
+    session.commit()
+    if claim is None:
+        return Outcome.DONE
+    user_id = person.slack_user_id
+    try:
+        if claim is Claim.TAKEN_OVER:  # the dead sender may have sent it: Slack knows
+            found = notifier.find_in_direct_messages(user_id, EVENT_TYPE, reminder.key)
+            if found is not None:
+                ledger.mark_sent(session, key=reminder.key, owner=owner, channel=found[0], ts=found[1],
+                                 recipient=user_id, now=now)
+                session.commit()
+                return Outcome.ALREADY_SENT
+        text, blocks = compose(reminder, Translator(person.locale), person, now.date())
+        metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": reminder.key}}
+        channel, ts = notifier.direct_message(user_id, text, blocks, metadata=metadata)
+    except SlackApiError as error:
+        reason = str(error.response.get("error") or "unknown")
+        if reason in GONE:
+            ledger.mark_undeliverable(session, key=reminder.key, owner=owner, recipient=user_id, error=reason, now=now)
+            outcome = Outcome.UNDELIVERABLE
+        else:
+            ledger.mark_failed(session, key=reminder.key, owner=owner, error=reason, now=now)
+            outcome = Outcome.FAILED
+        session.commit()
+        log.warning("reminder %s to %s: %s", reminder.key, user_id, reason)
+        return outcome
+    ledger.mark_sent(session, key=reminder.key, owner=owner, channel=channel, ts=ts, recipient=user_id, now=now)
+    session.commit()
+    return Outcome.SENT

@@ -1,0 +1,28 @@
+"""Before each Intersessional Meetings and Meeting of the States Parties (recommendation 14(d)): every
+focal point asked for new or updated Platform information, exactly once per meeting and offset."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.notifier import Notifier
+from bot.platform.rules import state_entries
+from bot.reminders.blocks import platform_message
+from bot.reminders.delivery import deliver_all
+from bot.reminders.rules import platform_due
+from bot.settings import ReminderSettings
+
+
+def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str) -> Counter:
+    now = clock.now()
+    zones = cache(notifier.timezone_of)
+
+    def compose(reminder, tr, _person, today):
+        return platform_message(tr, reminder, state_entries(session, reminder.state_code), today=today, now=now)
+
+    return deliver_all(session, notifier, platform_due(session, now.date(), settings), compose, now=now, owner=owner,
+                       settings=settings, zones=zones)

@@ -1,0 +1,89 @@
+"""The scheduler: every few minutes a tick runs the jobs, each a plain function of (session, clock,
+notifier) in this package. It runs inside `pfp serve`, or alone with `pfp scheduler`.
+
+With several processes on one PostgreSQL database, one leads: it holds a session-level advisory lock
+on a connection of its own, which PostgreSQL releases if the process dies, so another takes over at its
+next tick. The ledger stays the real guard: two leaders for a moment still send each reminder once. On
+SQLite there is one process, and it leads."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, Engine, text
+
+from bot.clock import Clock
+from bot.notifier import Notifier
+from bot.settings import ReminderSettings
+from scheduled import article7_reminders, platform_updates, stale_entries
+from storage.db import make_session_factory
+
+log = logging.getLogger(__name__)
+JOBS = (article7_reminders, platform_updates, stale_entries)  # each tick runs each, in this order
+LEADER_LOCK = 7_020_427  # pg_advisory_lock's key for "the pfp scheduler"; any fixed number of ours
+
+
+class Scheduler:
+    def __init__(self, engine: Engine, clock: Clock, notifier: Notifier, settings: ReminderSettings, *,
+                 every: timedelta = timedelta(minutes=5), owner: str | None = None) -> None:
+        self._engine, self._clock, self._notifier, self._settings = engine, clock, notifier, settings
+        self._sessions = make_session_factory(engine)
+        self._every = every
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self._leadership: Connection | None = None
+        self._background = None
+
+    def leads(self) -> bool:
+        """Whether this process leads the ticks (taking the lead if nobody holds it)."""
+        if self._engine.dialect.name != "postgresql":
+            return True
+        if self._leadership is None:
+            connection = self._engine.connect()
+            if connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK}).scalar():
+                connection.commit()  # the lock is the session's, not the transaction's
+                self._leadership = connection
+                log.info("scheduler %s leads the reminders", self.owner)
+            else:
+                connection.close()
+        return self._leadership is not None
+
+    def tick(self) -> Counter | None:
+        """One tick: every job, once; None when another process leads."""
+        if not self.leads():
+            return None
+        outcomes: Counter = Counter()
+        for job in JOBS:
+            with self._sessions() as session:
+                outcomes += job.run(session, self._clock, self._notifier, self._settings, owner=self.owner)
+        if outcomes:
+            log.info("reminders: %s", ", ".join(f"{n} {o.value}" for o, n in sorted(outcomes.items())))
+        return outcomes
+
+    def _safe_tick(self) -> None:
+        try:
+            self.tick()
+        except Exception as error:  # a database or Slack outage: the next tick works it out again
+            log.warning("scheduler tick failed: %s", error.__class__.__name__)
+
+    def start(self) -> None:
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self._background = BackgroundScheduler(timezone="UTC")
+        self._background.add_job(self._safe_tick, "interval", seconds=self._every.total_seconds(),
+                                 max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
+        self._background.start()
+
+    def stop(self) -> None:
+        if self._background is not None:
+            self._background.shutdown(wait=True)
+            self._background = None
+        if self._leadership is not None:
+            # Closing only returns the connection to the pool, where its session (and lock) would live on.
+            self._leadership.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LEADER_LOCK})
+            self._leadership.commit()
+            self._leadership.close()
+            self._leadership = None
