@@ -562,7 +562,8 @@ def _scheduler(settings: Settings, engine, clock, client):
     from bot.notifier import Notifier
     from scheduled.scheduler import Scheduler
 
-    scheduler = Scheduler(engine, clock, Notifier(client), settings.reminders, every=settings.reminders.every)
+    scheduler = Scheduler(engine, clock, Notifier(client), settings.reminders, every=settings.reminders.every,
+                          isu_channel=settings.isu_channel)
     scheduler.start()
     return scheduler
 

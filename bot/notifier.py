@@ -51,10 +51,10 @@ class Notifier:
         except SlackApiError:
             return None
 
-    def find_in_direct_messages(self, user_id: str, event_type: str, key: str) -> tuple[str, str] | None:
-        """A message the bot sent this person carrying `key` in its metadata (channel, ts), if Slack has
-        it: how a sender that took over a dead one's claim learns it was sent after all."""
-        channel = self.client.conversations_open(users=user_id)["channel"]["id"]
+    def find_sent(self, address: str, event_type: str, key: str, *, direct: bool = True) -> tuple[str, str] | None:
+        """A message the bot sent this person (or posted in this channel) carrying `key` in its metadata
+        (channel, ts), if Slack has it: how a sender that took over a dead one's claim learns it was sent."""
+        channel = self.client.conversations_open(users=address)["channel"]["id"] if direct else address
         history = self.client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
         for sent in history.get("messages") or []:
             metadata = sent.get("metadata") or {}

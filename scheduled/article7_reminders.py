@@ -10,15 +10,16 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.reminders.blocks import article7_message
-from bot.reminders.delivery import deliver_all
+from bot.reminders.delivery import deliver_all, to_focal_point
 from bot.reminders.rules import article7_due
 from bot.settings import ReminderSettings
 
 
-def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str) -> Counter:
+def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,
+        isu_channel: str | None = None) -> Counter:
     """One tick: every due Article 7 reminder is sent, skipped or left for later; returns how many of each."""
     now = clock.now()
     zones = cache(notifier.timezone_of)  # one users.info per person and tick
     due = article7_due(session, now.date(), settings)
-    return deliver_all(session, notifier, due, lambda reminder, tr, _person, today: article7_message(
-        tr, reminder, today=today), now=now, owner=owner, settings=settings, zones=zones)
+    return deliver_all(session, notifier, due, lambda reminder, tr, today: article7_message(tr, reminder, today=today),
+                       now=now, owner=owner, settings=settings, destine=to_focal_point(zones))

@@ -12,17 +12,18 @@ from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.platform.rules import state_entries
 from bot.reminders.blocks import platform_message
-from bot.reminders.delivery import deliver_all
+from bot.reminders.delivery import deliver_all, to_focal_point
 from bot.reminders.rules import platform_due
 from bot.settings import ReminderSettings
 
 
-def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str) -> Counter:
+def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,
+        isu_channel: str | None = None) -> Counter:
     now = clock.now()
     zones = cache(notifier.timezone_of)
 
-    def compose(reminder, tr, _person, today):
+    def compose(reminder, tr, today):
         return platform_message(tr, reminder, state_entries(session, reminder.state_code), today=today, now=now)
 
     return deliver_all(session, notifier, platform_due(session, now.date(), settings), compose, now=now, owner=owner,
-                       settings=settings, zones=zones)
+                       settings=settings, destine=to_focal_point(zones))

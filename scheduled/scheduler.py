@@ -19,17 +19,19 @@ from sqlalchemy import Connection, Engine, text
 from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.settings import ReminderSettings
-from scheduled import article7_reminders, platform_updates, stale_entries
+from scheduled import article7_reminders, platform_updates, stale_entries, weekly_digest
 from storage.db import make_session_factory
 
 log = logging.getLogger(__name__)
-JOBS = (article7_reminders, platform_updates, stale_entries)  # each tick runs each, in this order
+JOBS = (article7_reminders, platform_updates, stale_entries, weekly_digest)  # each tick runs each, in this order
 LEADER_LOCK = 7_020_427  # pg_advisory_lock's key for "the pfp scheduler"; any fixed number of ours
 
 
 class Scheduler:
     def __init__(self, engine: Engine, clock: Clock, notifier: Notifier, settings: ReminderSettings, *,
-                 every: timedelta = timedelta(minutes=5), owner: str | None = None) -> None:
+                 every: timedelta = timedelta(minutes=5), owner: str | None = None,
+                 isu_channel: str | None = None) -> None:
+        self._isu_channel = isu_channel
         self._engine, self._clock, self._notifier, self._settings = engine, clock, notifier, settings
         self._sessions = make_session_factory(engine)
         self._every = every
@@ -58,7 +60,8 @@ class Scheduler:
         outcomes: Counter = Counter()
         for job in JOBS:
             with self._sessions() as session:
-                outcomes += job.run(session, self._clock, self._notifier, self._settings, owner=self.owner)
+                outcomes += job.run(session, self._clock, self._notifier, self._settings, owner=self.owner,
+                                    isu_channel=self._isu_channel)
         if outcomes:
             log.info("reminders: %s", ", ".join(f"{n} {o.value}" for o, n in sorted(outcomes.items())))
         return outcomes

@@ -12,16 +12,17 @@ from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.platform.rules import MODELS
 from bot.reminders.blocks import stale_message
-from bot.reminders.delivery import deliver_all
+from bot.reminders.delivery import deliver_all, to_focal_point
 from bot.reminders.rules import stale_due
 from bot.settings import ReminderSettings
 
 
-def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str) -> Counter:
+def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,
+        isu_channel: str | None = None) -> Counter:
     now = clock.now()
 
-    def compose(reminder, tr, _person, _today):
+    def compose(reminder, tr, _today):
         return stale_message(tr, session.get_one(MODELS[reminder.side], reminder.entry_id), now=now)
 
     return deliver_all(session, notifier, stale_due(session, now), compose, now=now, owner=owner, settings=settings,
-                       zones=cache(notifier.timezone_of))
+                       destine=to_focal_point(cache(notifier.timezone_of)))

@@ -56,6 +56,11 @@ def close_request(
     return True
 
 
+def pending_requests(session: Session) -> list[RegistrationRequest]:
+    return list(session.scalars(select(RegistrationRequest).where(RegistrationRequest.status == RequestStatus.PENDING)
+                                .order_by(RegistrationRequest.requested_at)))
+
+
 def states_with_a_focal_point(session: Session) -> set[str]:
     return set(session.scalars(select(Person.state_code).where(Person.is_focal_point)))
 

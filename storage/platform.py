@@ -274,6 +274,11 @@ def entries_of_state(session: Session, model: type[Entry], state_code: str) -> l
     return list(session.scalars(query))
 
 
+def changed_since(session: Session, model: type[Entry], since: datetime) -> list[Entry]:
+    """Entries posted or changed since a moment, newest first."""
+    return list(session.scalars(select(model).where(model.updated_at >= since).order_by(model.updated_at.desc())))
+
+
 def stale_entries(session: Session, model: type[Entry], *, confirmed_before: datetime,
                   states: Collection[str]) -> list[Entry]:
     """Current entries nobody confirmed since `confirmed_before`, of the given States."""

@@ -47,14 +47,15 @@ def test_preview_prints_the_days_reminders_in_each_recipients_language_and_sends
 
 def test_tick_at_a_moment_sends_what_is_due_there_once(workspace, clock, capsys):
     assert cli.main(["reminders", "tick", "--at", "2027-03-01T10:00Z"], clock=clock) == 0
-    assert "1 sent" in capsys.readouterr().out  # 10:00 in Dakar; 19:00 in Tokyo waits for the morning
+    # 10:00 in Dakar, and a Monday: Senegal's reminder and the ISU's digest; 19:00 in Tokyo waits for morning
+    assert "2 sent" in capsys.readouterr().out
     assert cli.main(["reminders", "tick", "--at", "2027-03-01T10:00Z"], clock=clock) == 0
-    assert "1 done" in capsys.readouterr().out
+    assert "2 done" in capsys.readouterr().out
     assert cli.main(["reminders", "tick", "--at", "2027-03-02T00:30Z"], clock=clock) == 0  # 09:30 in Tokyo
     assert "1 sent" in capsys.readouterr().out
     posts = [c for c in workspace.calls_to("chat.postMessage") if c.body.get("metadata")]
     assert sorted(p.body["metadata"]["event_payload"]["key"] for p in posts) == [
-        "article7|JP|2027|-60d", "article7|SN|2027|-60d"]
+        "article7|JP|2027|-60d", "article7|SN|2027|-60d", "digest|ISU|2027-03-01|+0d"]
 
 
 @pytest.mark.parametrize(("args", "says"), [

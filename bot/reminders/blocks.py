@@ -7,10 +7,12 @@ from datetime import date, datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject
 
 from bot.blocks import section
+from bot.calendar.blocks import occurrence_line
 from bot.i18n import Translator
 from bot.platform.blocks import entry_card, entry_heading
+from bot.reminders.digest import DigestFacts
 from bot.reminders.rules import Article7Reminder, PlatformReminder
-from bot.text import StateCode
+from bot.text import Mrkdwn, StateCode
 
 POST_NEED = "reminder.post_need"
 
@@ -83,3 +85,29 @@ def stale_message(tr: Translator, entry, *, now: datetime) -> tuple[str, list[Bl
         "longer matched. Is it still current? Press *Still current*, change it, or withdraw it.",
         heading=entry_heading(tr, entry))
     return text, [section(text), *entry_card(tr, entry, now=now, actions=True)]
+
+
+def digest_message(tr: Translator, facts: DigestFacts) -> tuple[str, list[Block]]:
+    """The ISU's weekly digest."""
+    def states(codes: list[str], shown: int = 40) -> str:
+        names = ", ".join(sorted((tr.country(code) for code in codes), key=str.casefold)[:shown])
+        return names + (tr._(" and {more} more", more=len(codes) - shown) if len(codes) > shown else "")
+
+    text = tr.mrkdwn("*Weekly digest of the Platform for Partnerships* (since {since})", since=facts.since.date())
+    lines = [
+        tr.mrkdwn("*Platform*: {new} new and {updated} updated entries.", new=len(facts.new),
+                  updated=len(facts.updated)),
+        tr.mrkdwn("*Registrations waiting for a decision*: {count}.", count=len(facts.waiting)),
+        tr.mrkdwn("*Article 7 reports due on 30 April {year}*: {received} received; missing ({count}): {states}.",
+                  year=facts.article7_year, received=facts.received, count=len(facts.missing),
+                  states=states(facts.missing) or "—"),
+        tr.mrkdwn("*States Parties with no focal point* ({count}): {states}.", count=len(facts.without_focal_point),
+                  states=states(facts.without_focal_point) or "—"),
+    ]
+    coming = [occurrence_line(tr, o).replace("\n", " · ") for o in facts.coming]
+    lines.append(tr.mrkdwn("*In the next 60 days*: {dates}", dates=Mrkdwn("; ".join(coming) or "—")))
+    if facts.undeliverable:
+        gone = ", ".join(f"{tr.country(state) if state else '—'} ({rule}: {count})"
+                         for rule, state, count in facts.undeliverable)
+        lines.append(tr.mrkdwn("*Reminders that could not be delivered* (the person left Slack?): {who}", who=gone))
+    return text, [section(text), *[section(line) for line in lines]]

@@ -77,7 +77,8 @@ def tick(args: argparse.Namespace, engine, settings, clock) -> int:
     notifier, outcomes = Notifier(make_web_client(settings)), Counter()
     for job in JOBS:
         with make_session_factory(engine)() as session:
-            outcomes += job.run(session, clock, notifier, settings.reminders, owner=owner)
+            outcomes += job.run(session, clock, notifier, settings.reminders, owner=owner,
+                                isu_channel=settings.isu_channel)
     shown = ", ".join(f"{count} {outcome.value}" for outcome, count in sorted(outcomes.items())) or "nothing due"
     print(f"pfp: reminders at {clock.now().isoformat()}: {shown}.")
     return 0

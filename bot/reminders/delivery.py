@@ -8,15 +8,17 @@ import enum
 import logging
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.i18n import Translator
 from bot.notifier import Notifier
-from bot.reminders.rules import is_daytime, moment, recipient_of, zone_of
+from bot.reminders.rules import GENEVA, is_daytime, moment, recipient_of, zone_of
 from bot.settings import ReminderSettings
 from storage import ledger
 from storage.ledger import Claim
@@ -52,13 +54,40 @@ class Reminder(Protocol):
     def day(self) -> date: ...
 
 
-# The words of a reminder for its recipient: (reminder, translator, recipient, today) -> (text, blocks).
-Compose = Callable[[Any, Translator, Person, date], tuple[str, list]]
+# The words of a reminder for its recipient: (reminder, translator, today) -> (text, blocks).
+Compose = Callable[[Any, Translator, date], tuple[str, list]]
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a reminder goes: a person's DM (`address` their user id), or a channel (the ISU's)."""
+
+    address: str
+    zone: ZoneInfo
+    tr: Translator
+    direct: bool = True
+
+
+Destine = Callable[[Session, Any], "Destination | None"]
+
+
+def to_focal_point(zones: Callable[[str], str | None]) -> Destine:
+    """The State's focal point now, in their language and time zone (Slack's users.info)."""
+    def destine(session: Session, reminder: Any) -> Destination | None:
+        person: Person | None = recipient_of(session, reminder)
+        if person is None:
+            return None
+        return Destination(person.slack_user_id, zone_of(zones(person.slack_user_id)), Translator(person.locale))
+    return destine
+
+
+def to_channel(channel: str) -> Destine:
+    """A channel read by many (the ISU's): the Convention's working language, Geneva's hours."""
+    return lambda _session, _reminder: Destination(channel, GENEVA, Translator(), direct=False)
 
 
 def deliver_all(session: Session, notifier: Notifier, reminders: list[Reminder], compose: Compose, *,
-                now: datetime, owner: str, settings: ReminderSettings,
-                zones: Callable[[str], str | None]) -> Counter:
+                now: datetime, owner: str, settings: ReminderSettings, destine: Destine) -> Counter:
     """A tick's reminders of one rule: those the ledger has finished are passed over in one query, the
     others delivered one by one."""
     outcomes: Counter[Outcome] = Counter()
@@ -67,21 +96,21 @@ def deliver_all(session: Session, notifier: Notifier, reminders: list[Reminder],
     for reminder in reminders:
         if reminder.key not in done:
             outcomes[deliver(session, notifier, reminder, compose, now=now, owner=owner, settings=settings,
-                             zones=zones)] += 1
+                             destine=destine)] += 1
     return outcomes
 
 
 def deliver(session: Session, notifier: Notifier, reminder: Reminder, compose: Compose, *, now: datetime,
-            owner: str, settings: ReminderSettings, zones: Callable[[str], str | None]) -> Outcome:
+            owner: str, settings: ReminderSettings, destine: Destine) -> Outcome:
     """One reminder, one unit of work per step: each ledger change is committed before the next step, so
     another scheduler sees a claim before this one sends."""
     if ledger.status_of(session, reminder.key) not in (None, DeliveryStatus.FAILED,
                                                        DeliveryStatus.CLAIMED):
         return Outcome.DONE
-    person = recipient_of(session, reminder)
-    if person is None:
+    where = destine(session, reminder)
+    if where is None:
         return Outcome.NO_RECIPIENT
-    zone = zone_of(zones(person.slack_user_id))
+    zone = where.zone
     due_at = moment(reminder.day, zone, settings)
     if now < due_at:
         return Outcome.WAITING
@@ -97,18 +126,19 @@ def deliver(session: Session, notifier: Notifier, reminder: Reminder, compose: C
     session.commit()
     if claim is None:
         return Outcome.DONE
-    user_id = person.slack_user_id
+    user_id = where.address
     try:
         if claim is Claim.TAKEN_OVER:  # the dead sender may have sent it: Slack knows
-            found = notifier.find_in_direct_messages(user_id, EVENT_TYPE, reminder.key)
+            found = notifier.find_sent(user_id, EVENT_TYPE, reminder.key, direct=where.direct)
             if found is not None:
                 ledger.mark_sent(session, key=reminder.key, owner=owner, channel=found[0], ts=found[1],
                                  recipient=user_id, now=now)
                 session.commit()
                 return Outcome.ALREADY_SENT
-        text, blocks = compose(reminder, Translator(person.locale), person, now.date())
+        text, blocks = compose(reminder, where.tr, now.date())
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": reminder.key}}
-        channel, ts = notifier.direct_message(user_id, text, blocks, metadata=metadata)
+        channel, ts = (notifier.direct_message(user_id, text, blocks, metadata=metadata) if where.direct
+                       else notifier.post(user_id, text, blocks, metadata=metadata))
     except SlackApiError as error:
         reason = str(error.response.get("error") or "unknown")
         if reason in GONE:
