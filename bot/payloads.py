@@ -10,6 +10,7 @@ only the bot's listeners read.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.errors import N_, PfpError
@@ -21,6 +22,8 @@ ID_MAX = 2**31 - 1
 VALUE_MAX = 2000  # Slack's limit for a button's value
 METADATA_MAX = 3000  # and for a view's private_metadata
 TEXT_MAX = 4000  # a slash command's text is shorter than this in Slack's client
+YEAR_MIN, YEAR_MAX = 1000, 9999  # the years the bot writes have four figures
+STATE_CODE = re.compile(r"[A-Z]{2}")  # ISO 3166-1 alpha-2 as the bot writes it: two ASCII capitals
 
 STALE_BUTTON = N_("This button is out of date. Please use the latest message from the bot, or type `/pfp help`.")
 STALE_FORM = N_("This form is out of date. Please close it and open it again.")
@@ -46,6 +49,21 @@ def record_id(value: object, *, message: str = STALE_BUTTON) -> int:
     """A database id the bot wrote as a JSON number; anything else (a string, a float, 1e400, -1, a
     number past the column's range, true) is out of date."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= ID_MAX:
+        raise OutOfDate(message)
+    return value
+
+
+def state_code(value: object, *, message: str = STALE_BUTTON) -> str:
+    """A State's ISO 3166 alpha-2 code as the bot writes it: two capital letters A-Z, nothing else."""
+    if not isinstance(value, str) or STATE_CODE.fullmatch(value) is None:
+        raise OutOfDate(message)
+    return value
+
+
+def year(value: object, *, message: str = STALE_BUTTON) -> int:
+    """A calendar year the bot wrote as a JSON number of four figures; a string, a float, 1e400 or true is
+    out of date. (Which years a capability accepts is for its rules to say.)"""
+    if isinstance(value, bool) or not isinstance(value, int) or not YEAR_MIN <= value <= YEAR_MAX:
         raise OutOfDate(message)
     return value
 

@@ -10,6 +10,7 @@ from bot.blocks import section
 from bot.calendar.blocks import occurrence_line
 from bot.i18n import Translator
 from bot.platform.blocks import entry_card, entry_heading
+from bot.reminders.article7_blocks import submitted_button
 from bot.reminders.digest import DigestFacts
 from bot.reminders.rules import Article7Reminder, PlatformReminder
 from bot.text import Mrkdwn, StateCode
@@ -17,8 +18,7 @@ from bot.text import Mrkdwn, StateCode
 POST_NEED = "reminder.post_need"
 
 
-def article7_message(tr: Translator, reminder: Article7Reminder, *, today: date,
-                     extra_buttons: list[ButtonElement] | None = None) -> tuple[str, list[Block]]:
+def article7_message(tr: Translator, reminder: Article7Reminder, *, today: date) -> tuple[str, list[Block]]:
     """The Article 7 reminder (recommendation 14(b)): what is due and when, and an invitation to state
     the challenges and needs under the heading *cooperation and assistance*, with a button to post a need."""
     state, covered, deadline = StateCode(reminder.state_code), reminder.year - 1, reminder.deadline
@@ -36,7 +36,8 @@ def article7_message(tr: Translator, reminder: Article7Reminder, *, today: date,
         "In the report, please describe your State's challenges and needs under the heading *cooperation and "
         "assistance*. If your State needs help, you can also post a need on the Platform for Partnerships, where "
         "States in a position to assist will see it.")
-    buttons = [ButtonElement(text=tr._("Post a need"), action_id=POST_NEED, style="primary"), *(extra_buttons or [])]
+    buttons = [ButtonElement(text=tr._("Post a need"), action_id=POST_NEED, style="primary"),
+               submitted_button(tr, reminder.state_code, reminder.year)]
     blocks: list[Block] = [
         section(text), section(ask), ActionsBlock(elements=buttons),
         ContextBlock(elements=[MarkdownTextObject(text=tr.mrkdwn(

@@ -67,6 +67,7 @@ def test_isu_staff_cannot_remove_their_own_isu_role(bot):
              "grant <!channel> isu"],
 )
 def test_a_malformed_admin_command_explains_the_syntax(bot, text):
-    assert admin(bot, text) == "Type `/pfp admin grant @person isu` or `/pfp admin revoke @person committee`."
+    assert admin(bot, text) == ("Type `/pfp admin grant @person isu`, `/pfp admin revoke @person committee` or "
+                                "`/pfp admin article7 received KH 2027`.")  # ISU staff are told of every one
     with bot.session() as session:
         assert audit.entries(session, action="role.granted")[1:] == []

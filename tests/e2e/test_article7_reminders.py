@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.notifier import Notifier
+from bot.reminders.article7_blocks import SUBMITTED
 from bot.reminders.blocks import POST_NEED
 from bot.reminders.delivery import EVENT_TYPE, Outcome
 from bot.reminders.rules import Article7Reminder
@@ -181,3 +182,15 @@ def test_post_a_need_in_a_reminder_opens_the_need_form(season):
               if e["action_id"] == POST_NEED]
     button(bot, "USENEG1", post["action_id"], "")
     assert bot.fake.calls_to("views.open")[-1].body["view"]["callback_id"] == "need_form"
+
+
+def test_report_submitted_in_a_reminder_stops_the_series(season):
+    bot = season
+    bot.clock.current = datetime(2027, 3, 1, 14, tzinfo=UTC)
+    tick(bot)
+    [reminder] = reminders_to(bot, "USENEG1")
+    [submitted] = [e for b in reminder["blocks"] if b["type"] == "actions" for e in b["elements"]
+                   if e["action_id"] == SUBMITTED]
+    button(bot, "USENEG1", SUBMITTED, submitted["value"])
+    travel(bot, datetime(2027, 5, 20, tzinfo=UTC))
+    assert len(reminders_to(bot, "USENEG1")) == 1 and len(reminders_to(bot, "UCOLOM1")) == 5

@@ -22,8 +22,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from storage.models import Match, Need, Offer, Person, PersonRole, RegistrationRequest
-from tests.e2e.flows import delegate, need_values, offer_values, post_entry, register
+from bot.reminders.article7_blocks import SUBMITTED, submitted_value
+from storage.models import Article7Report, Match, Need, Offer, Person, PersonRole, RegistrationRequest
+from tests.e2e.flows import button, delegate, need_values, offer_values, post_entry, register
 
 KH, NO, APPLICANT = "UKHMER1", "UNORWAY1", "UAPPLY1"
 # Whoever the generated requests claim to be: people with no right to change what was seeded, and ids
@@ -77,7 +78,10 @@ button_values = st.one_of(
     st.builds(lambda side, number: json.dumps({"side": side, "id": number}),
               st.sampled_from(["need", "offer", "other", 5]), edge_ids),
     st.builds(lambda key, number: json.dumps({key: number}), st.sampled_from(["match", "request", "id"]), edge_ids),
-    st.sampled_from(['{"id": 1e400}', '{"match": NaN}', '{"request": Infinity}', '{"side": "need", "id": -1e400}']),
+    st.builds(lambda state, year: json.dumps({"state": state, "year": year}),
+              st.sampled_from(["KH", "NO", "FR", "ZZ", "kh", "KHM", "", 5]), st.one_of(edge_ids, st.integers(1990, 2035))),
+    st.sampled_from(['{"id": 1e400}', '{"match": NaN}', '{"request": Infinity}', '{"side": "need", "id": -1e400}',
+                     '{"state": "KH", "year": 1e400}', '{"state": "KH"}']),
     st.builds(json.dumps, json_values),
     st.text(max_size=40),
     json_values,
@@ -85,7 +89,8 @@ button_values = st.one_of(
 texts = st.one_of(
     st.sampled_from(["", "help", "whoami", "register", "browse", "list", "new", "show 1", "edit 1", "show payload",
                      "show 99999999999", "admin grant <@UFUZZ02> isu", "admin revoke <@UADMIN1> isu",
-                     "admin grant <@ufuzz02> committee", "show #1", "edit 2147483648"]),
+                     "admin grant <@ufuzz02> committee", "show #1", "edit 2147483648", "admin article7 received KH 2027",
+                     "admin article7 received no 2026 2026-01-05", "admin article7"]),
     st.text(max_size=60),
 )
 
@@ -170,7 +175,7 @@ def payloads(draw, found: dict[str, list], response_url: str) -> tuple[bytes, st
 
 
 def what_nobody_may_change(bot) -> dict[str, list]:
-    """Every entry, match, role, registration and standing the outsiders have no right to touch."""
+    """Every entry, match, role, registration, standing and Article 7 report the outsiders have no right to touch."""
     with bot.session() as session:
         def rows(model, *columns, where=None):
             query = select(*columns).order_by(*columns)
@@ -186,6 +191,8 @@ def what_nobody_may_change(bot) -> dict[str, list]:
                            where=Person.slack_user_id.not_in(OUTSIDERS)),
             "registrations": rows(RegistrationRequest, RegistrationRequest.id, RegistrationRequest.status,
                                   where=RegistrationRequest.person_id.not_in(outsiders)),
+            "article7_reports": rows(Article7Report, Article7Report.state_code, Article7Report.year,
+                                     Article7Report.received_on, Article7Report.recorded_by),
         }
 
 
@@ -206,14 +213,17 @@ class LogWatch(logging.Handler):
 
 @pytest.fixture
 def seeded(bot):
-    """A Cambodian need and a Norwegian offer that match, and a registration waiting for ISU staff."""
+    """A Cambodian need and a Norwegian offer that match, a registration waiting for ISU staff, and Cambodia's
+    Article 7 report for 2026 recorded."""
     delegate(bot, KH, "KH")
     delegate(bot, NO, "NO")
     post_entry(bot, KH, "need", need_values())
     post_entry(bot, NO, "offer", offer_values(countries=["KH"]))
     register(bot, APPLICANT, state="FR")
+    button(bot, KH, SUBMITTED, submitted_value("KH", 2026))
     with bot.session() as session:
         assert session.scalar(select(Match.id)) is not None
+        assert session.scalar(select(Article7Report.year)) == 2026
     return bot
 
 

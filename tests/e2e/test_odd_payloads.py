@@ -212,7 +212,8 @@ def test_a_refused_admin_grant_writes_no_person_for_its_target(bot):
 def test_a_lowercase_user_id_in_admin_is_no_one(bot, mention):
     before = count(bot, Person)
     response = bot.slack.command("/pfp", f"admin grant {mention} committee", user_id=ADMIN)
-    assert response.json()["text"] == "Type `/pfp admin grant @person isu` or `/pfp admin revoke @person committee`."
+    assert response.json()["text"] == ("Type `/pfp admin grant @person isu`, `/pfp admin revoke @person committee` "
+                                       "or `/pfp admin article7 received KH 2027`.")
     assert count(bot, Person) == before
 
 
