@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         from bot.clock import SystemClock
 
         return _calendar(args, clock or SystemClock())
+    if args.command == "reminders" and args.action == "preview":  # the same: it sends nothing
+        return _preview(args)
     if args.command == "article7":  # the same
         from bot.clock import SystemClock
 
@@ -99,8 +101,6 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         prepare_database(engine, settings, clock)
         if args.command == "states":
             return _sync_states(engine, clock, args.file)
-        if args.command == "reminders" and args.action == "preview":
-            return reminders_cli.preview(args, engine, settings.reminders)
         if args.command == "reminders":
             return reminders_cli.tick(args, engine, settings, clock)
         if args.command == "scheduler":
@@ -555,6 +555,23 @@ def _serve(settings: Settings, engine, clock) -> int:
             scheduler.stop()
     logging.getLogger("pfp").info("stopped")
     return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from bot.settings import reminder_settings_from_env
+    from storage.db import make_engine
+
+    try:
+        url, reminders = database_url_from_env(), reminder_settings_from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    engine = make_engine(url)
+    try:
+        return reminders_cli.preview(args, engine, reminders)
+    except (OperationalError, DBAPIError) as error:
+        return _fail(_database_error(url, error))
+    finally:
+        engine.dispose()
 
 
 def _scheduler(settings: Settings, engine, clock, client):

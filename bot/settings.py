@@ -202,6 +202,13 @@ def _database_url(env: Mapping[str, str]) -> str:
     return database_url
 
 
+def reminder_settings_from_env(environ: Mapping[str, str] | None = None, *,
+                               dotenv_path: str | None = ".env") -> ReminderSettings:
+    """The reminders' settings alone, read and checked as Settings does, for `pfp reminders preview`."""
+    env = _environment(environ, dotenv_path)
+    return _reminder_settings(lambda name: env.get(name, "").strip() or None)
+
+
 def database_url_from_env(environ: Mapping[str, str] | None = None, *, dotenv_path: str | None = ".env") -> str:
     """DATABASE_URL alone, read and checked as Settings does, for commands that never talk to Slack."""
     return _database_url(_environment(environ, dotenv_path))

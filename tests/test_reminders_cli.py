@@ -35,7 +35,10 @@ def workspace(engine, database_url, fake_slack, clock, monkeypatch, tmp_path):
     return fake_slack
 
 
-def test_preview_prints_the_days_reminders_in_each_recipients_language_and_sends_nothing(workspace, clock, capsys):
+def test_preview_prints_the_days_reminders_in_each_recipients_language_and_sends_nothing(workspace, clock, capsys,
+                                                                                      monkeypatch):
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PFP_ISU_CHANNEL"):
+        monkeypatch.delenv(name)  # it needs only DATABASE_URL
     workspace.clear()
     assert cli.main(["reminders", "preview", "--on", "2027-03-01"], clock=clock) == 0
     out = capsys.readouterr().out
