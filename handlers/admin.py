@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, BoltContext
 from bot.blocks import message
 from bot.errors import N_, PfpError
 from bot.registration.people import change_role, is_isu, meet, require_role_admin
-from bot.reminders import article7
+from bot.reminders import article7, pauses
 from bot.reminders.article7_blocks import recorded_text
 from bot.text import SlackUser
 from handlers.commands import Subcommands
@@ -27,6 +27,9 @@ _ARTICLE7 = re.compile(r"^(?i:article7)\s+(?i:received)\s+([A-Za-z]{2})\s+([0-9]
 USAGE = N_("Type `/pfp admin grant @person isu` or `/pfp admin revoke @person committee`.")
 USAGE_ISU = N_("Type `/pfp admin grant @person isu`, `/pfp admin revoke @person committee` or "
                "`/pfp admin article7 received KH 2027`.")
+_REMINDERS = re.compile(r"^(?i:reminders)\s+(?i:(pause|resume))\s+(\S+)$")
+USAGE_REMINDERS = N_("Type `/pfp admin reminders pause article7` or `/pfp admin reminders resume article7` "
+                     "(the series: article7, platform, stale, digest).")
 USAGE_ARTICLE7 = N_("Type `/pfp admin article7 received KH 2027`: the State's ISO code and the year of the 30 April "
                     "deadline (2027 for the report covering 2026), then, if it was not received today, the day it "
                     "was, as YYYY-MM-DD.")
@@ -40,6 +43,9 @@ def register(app: App, pfp: Subcommands) -> None:
 def admin(ack: Ack, args: str, context: BoltContext, **_: object) -> None:
     if (args.split(maxsplit=1) or [""])[0].lower() == "article7":
         article7_received(ack, args, context)
+        return
+    if (args.split(maxsplit=1) or [""])[0].lower() == "reminders":
+        pause_or_resume(ack, args, context)
         return
     # ISU staff, who may use them, are told of every admin command; anyone else of grant and revoke.
     usage = USAGE_ISU if is_isu(context["person"]) else USAGE
@@ -90,3 +96,21 @@ def article7_received(ack: Ack, args: str, context: BoltContext) -> None:
                                        received_on=received_on)
     session.commit()
     ack(**message(recorded_text(context["tr"], recording)))
+
+
+def pause_or_resume(ack: Ack, args: str, context: BoltContext) -> None:
+    """`/pfp admin reminders pause|resume RULE`: ISU staff only (the domain refuses anyone else)."""
+    match = _REMINDERS.match(args)
+    if match is None:
+        raise PfpError(USAGE_REMINDERS)
+    paused, rule = match.group(1).lower() == "pause", match.group(2).lower()
+    session, tr = context["db"], context["tr"]
+    changed = pauses.change(session, context["person"], rule=rule, paused=paused, now=context["clock"].now())
+    session.commit()
+    if paused:
+        text = (tr.mrkdwn("The {rule} reminders are paused: none will be sent until you resume them.", rule=rule)
+                if changed else tr.mrkdwn("The {rule} reminders were already paused.", rule=rule))
+    else:
+        text = (tr.mrkdwn("The {rule} reminders are resumed: those still due will go out.", rule=rule)
+                if changed else tr.mrkdwn("The {rule} reminders were not paused.", rule=rule))
+    ack(**message(text))

@@ -11,8 +11,10 @@ from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.reminders.blocks import article7_message
 from bot.reminders.delivery import deliver_all, to_focal_point
-from bot.reminders.rules import article7_due
+from bot.reminders.rules import ARTICLE7, article7_due
 from bot.settings import ReminderSettings
+
+RULE = ARTICLE7
 
 
 def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,

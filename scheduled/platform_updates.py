@@ -13,8 +13,10 @@ from bot.notifier import Notifier
 from bot.platform.rules import state_entries
 from bot.reminders.blocks import platform_message
 from bot.reminders.delivery import deliver_all, to_focal_point
-from bot.reminders.rules import platform_due
+from bot.reminders.rules import PLATFORM, platform_due
 from bot.settings import ReminderSettings
+
+RULE = PLATFORM
 
 
 def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,

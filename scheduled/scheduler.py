@@ -21,6 +21,7 @@ from bot.notifier import Notifier
 from bot.settings import ReminderSettings
 from scheduled import article7_reminders, platform_updates, stale_entries, weekly_digest
 from storage.db import make_session_factory
+from storage.pauses import paused_rules
 
 log = logging.getLogger(__name__)
 JOBS = (article7_reminders, platform_updates, stale_entries, weekly_digest)  # each tick runs each, in this order
@@ -58,7 +59,11 @@ class Scheduler:
         if not self.leads():
             return None
         outcomes: Counter = Counter()
+        with self._sessions() as session:
+            paused = paused_rules(session)
         for job in JOBS:
+            if job.RULE in paused:
+                continue
             with self._sessions() as session:
                 outcomes += job.run(session, self._clock, self._notifier, self._settings, owner=self.owner,
                                     isu_channel=self._isu_channel)

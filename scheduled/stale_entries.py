@@ -13,8 +13,10 @@ from bot.notifier import Notifier
 from bot.platform.rules import MODELS
 from bot.reminders.blocks import stale_message
 from bot.reminders.delivery import deliver_all, to_focal_point
-from bot.reminders.rules import stale_due
+from bot.reminders.rules import STALE, stale_due
 from bot.settings import ReminderSettings
+
+RULE = STALE
 
 
 def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,

@@ -10,8 +10,10 @@ from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.reminders.blocks import digest_message
 from bot.reminders.delivery import deliver_all, to_channel
-from bot.reminders.digest import digest_due, digest_facts
+from bot.reminders.digest import DIGEST, digest_due, digest_facts
 from bot.settings import ReminderSettings
+
+RULE = DIGEST
 
 
 def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,

@@ -350,3 +350,13 @@ class Article7Report(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID, or None from the command line
     source: Mapped[ReportSource] = mapped_column(_enum(ReportSource))
+
+
+class ReminderPause(Base):
+    """A series of reminders ISU staff paused (`article7`, `platform`, `stale`, `digest`) until resumed."""
+
+    __tablename__ = "reminder_pauses"
+
+    rule: Mapped[str] = mapped_column(String(32), primary_key=True)
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID

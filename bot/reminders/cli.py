@@ -66,6 +66,7 @@ def tick(args: argparse.Namespace, engine, settings, clock) -> int:
     from bot.slack import make_web_client
     from scheduled.scheduler import JOBS
     from storage.db import make_session_factory
+    from storage.pauses import paused_rules
 
     if args.at is not None:
         moment = moment_of(args.at)
@@ -75,7 +76,9 @@ def tick(args: argparse.Namespace, engine, settings, clock) -> int:
         clock = _FixedClock(moment)
     owner = f"{socket.gethostname()}:{os.getpid()}"
     notifier, outcomes = Notifier(make_web_client(settings)), Counter()
-    for job in JOBS:
+    with make_session_factory(engine)() as session:
+        paused = paused_rules(session)
+    for job in [job for job in JOBS if job.RULE not in paused]:
         with make_session_factory(engine)() as session:
             outcomes += job.run(session, clock, notifier, settings.reminders, owner=owner,
                                 isu_channel=settings.isu_channel)
