@@ -84,6 +84,7 @@ class Scheduler:
         self._background.add_job(self._safe_tick, "interval", seconds=self._every.total_seconds(),
                                  max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
         self._background.start()
+        log.info("reminders scheduler started: a tick every %s", self._every)
 
     def stop(self) -> None:
         if self._background is not None:

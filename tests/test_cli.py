@@ -271,15 +271,22 @@ def wait_until(fake: FakeSlack, condition: Callable[[], object], what: str, time
             pass  # loop once more, then report
 
 
+@pytest.fixture(params=["off"])
+def scheduler_setting(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, FakeSlack, Path, subprocess.Popen]]:
-    """`pfp serve` in HTTP mode against the fake Slack, until /healthz answers."""
+def served(tmp_path: Path, scheduler_setting: str) -> Iterator[tuple[str, FakeSlack, Path, subprocess.Popen]]:
+    """`pfp serve` in HTTP mode against the fake Slack, until /healthz answers. Its scheduler is off unless a
+    test asks (its ticks follow the real clock: a Monday's digest would otherwise come and go)."""
     with FakeSlack(token="xoxb-test-token") as fake:
         fake.set_user(ADMIN, name="isu.admin", locale="en-GB")
         fake.set_user(DELEGATE, name="delegate")
         port = free_port()
         database = tmp_path / "pfp.sqlite3"
-        variables = valid(tmp_path, HOST="127.0.0.1", PORT=str(port), SLACK_API_URL=fake.base_url, PFP_ADMINS=ADMIN)
+        variables = valid(tmp_path, HOST="127.0.0.1", PORT=str(port), SLACK_API_URL=fake.base_url, PFP_ADMINS=ADMIN,
+                          PFP_SCHEDULER=scheduler_setting)
         log_path = tmp_path / "serve.log"
         with log_path.open("w", encoding="utf-8") as log:
             process = subprocess.Popen(
@@ -394,3 +401,13 @@ def test_pfp_serve_registers_a_delegate_from_command_to_direct_message(served):
         ).one()
     assert status.lower() == "approved"
     assert (person[0], bool(person[1])) == ("FR", True)
+
+
+@pytest.mark.parametrize("scheduler_setting", ["on"])
+def test_pfp_serve_runs_the_reminders_scheduler_and_stops_it_cleanly(served, tmp_path):
+    url, _fake, _database, _process = served  # the fixture checks the clean stop
+    assert get(f"{url}/healthz")[0] == 200
+    deadline = time.monotonic() + 10
+    while "reminders scheduler started" not in (tmp_path / "serve.log").read_text():
+        assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+        time.sleep(0.05)  # waits for another process's log line, bounded: not a schedule
