@@ -56,7 +56,7 @@ class Call:
 class _Fault:
     """A pending injected fault; ``times`` counts down per matching request."""
 
-    kind: str  # "fail" | "delay" | "disconnect"
+    kind: str  # "fail" | "delay" | "disconnect" | "hold"
     method: str
     times: int
     status: int = 429
@@ -391,6 +391,11 @@ class FakeSlack:
         """Sleep before answering the next ``times`` matching calls (stacks with fail/disconnect)."""
         self._add_fault(_Fault("delay", method, times, seconds=seconds))
 
+    def hold_answer_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Do what the next ``times`` matching calls ask (a message is accepted and kept), then wait
+        before answering: a sender killed meanwhile never learns Slack accepted it."""
+        self._add_fault(_Fault("hold", method, times, seconds=seconds))
+
     def disconnect_next(self, method: str, times: int = 1) -> None:
         """Close the connection without any answer for the next ``times`` matching calls."""
         self._add_fault(_Fault("disconnect", method, times))
@@ -450,7 +455,11 @@ class FakeSlack:
             if needed is not None:
                 refusal = {"ok": False, "error": "missing_scope", "needed": needed, "provided": granted}
                 return _json_reply(refusal, headers=scope_header)
-        return _json_reply(self._dispatch(call), headers=scope_header)
+        answer = _json_reply(self._dispatch(call), headers=scope_header)
+        hold = self._take_fault(method, ("hold",))
+        if hold is not None:
+            self._stopping.wait(hold.seconds)
+        return answer
 
     def _granted(self) -> tuple[str, ...]:
         return _ALL_SCOPES if self.scopes is None else self.scopes
