@@ -18,6 +18,7 @@ from bot.reminders import cli as reminders_cli
 from bot.settings import Settings, SettingsError, database_url_from_env
 
 EXIT_CONFIG = 2
+_NO_FILE = ", or run `pfp db upgrade` to create it."
 
 
 def _fail(message: str) -> int:
@@ -110,6 +111,32 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     return _serve(settings, engine, clock)
 
 
+def _database_for(table: str, *, no_file: str, no_table: str):
+    """DATABASE_URL alone, for the commands that never talk to Slack: (url, engine) on an existing database
+    holding `table`, or the exit status after one line saying what to do. Never creates a SQLite file."""
+    from sqlalchemy import inspect
+
+    from storage.db import make_engine
+
+    try:
+        url = database_url_from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL{no_file}")
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table(table):
+            engine.dispose()
+            return _fail(no_table)
+    except (OperationalError, DBAPIError) as error:
+        engine.dispose()
+        return _fail(_database_error(url, error))
+    return url, engine
+
+
 def _sync_states(engine, clock, path: Path | None) -> int:
     from storage.db import make_session_factory
     from storage.states import REFERENCE_FILE, sync_reference
@@ -125,27 +152,20 @@ def _sync_states(engine, clock, path: Path | None) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sqlalchemy import inspect
 
     from bot.clock import SystemClock
     from bot.platform.export import collect, render
-    from storage.db import make_engine, make_session_factory
+    from storage.db import make_session_factory
     from storage.taxonomy import Visibility
 
-    try:
-        url = database_url_from_env()
-    except SettingsError as error:
-        return _fail(str(error))
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-            and not Path(parsed.database).exists():
-        return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL "
-                     "(an export never creates one).")
+    opened = _database_for("needs", no_file=" (an export never creates one).",
+                           no_table="the database has no Platform tables yet: run `pfp db upgrade` (or check "
+                                    "DATABASE_URL).")
+    if isinstance(opened, int):
+        return opened
+    url, engine = opened
     visibility = Visibility(args.visibility)
-    engine = make_engine(url)
     try:
-        if not inspect(engine).has_table("needs"):
-            return _fail("the database has no Platform tables yet: run `pfp db upgrade` (or check DATABASE_URL).")
         now = SystemClock().now()
         with make_session_factory(engine)() as session:
             records = collect(session, visibility=visibility, now=now)
@@ -205,9 +225,8 @@ def _calendar_parser(commands) -> None:
 def _calendar(args: argparse.Namespace, clock: Clock) -> int:
     """`pfp calendar ...`, acting as the ISU. Input is checked before the database is opened: bad input
     touches nothing."""
-    from sqlalchemy import inspect
 
-    from storage.db import make_engine, make_session_factory
+    from storage.db import make_session_factory
 
     form = event_id = None
     if args.action == "add":
@@ -218,20 +237,13 @@ def _calendar(args: argparse.Namespace, clock: Clock) -> int:
         if not _EVENT_ID.fullmatch(args.event_id):
             return _fail("ID: write the event's number as `pfp calendar list` shows it, for example 3.")
         event_id = int(args.event_id)
-    try:
-        url = database_url_from_env()
-    except SettingsError as error:
-        return _fail(str(error))
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-            and not Path(parsed.database).exists():
-        return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL, or run `pfp db upgrade` "
-                     "to create it.")
-    engine = make_engine(url)
+    opened = _database_for("convention_events", no_file=_NO_FILE,
+                           no_table="the database has no calendar yet: run `pfp db upgrade` (or check DATABASE_URL).")
+    if isinstance(opened, int):
+        return opened
+    url, engine = opened
     now = clock.now()
     try:
-        if not inspect(engine).has_table("convention_events"):
-            return _fail("the database has no calendar yet: run `pfp db upgrade` (or check DATABASE_URL).")
         with make_session_factory(engine)() as session:
             if form is not None:
                 return _calendar_add(session, form, now)
@@ -347,10 +359,9 @@ def _article7_parser(commands) -> None:
 def _article7(args: argparse.Namespace, clock: Clock) -> int:
     """`pfp article7 ...`, acting as the ISU. Input is checked, and a file read, before the database is
     opened: bad input touches nothing."""
-    from sqlalchemy import inspect
 
     from bot.errors import PfpError
-    from storage.db import make_engine, make_session_factory
+    from storage.db import make_session_factory
 
     text = received_on = None
     if args.action == "import":
@@ -367,20 +378,14 @@ def _article7(args: argparse.Namespace, clock: Clock) -> int:
             received_on = _iso_day(args.on)
             if received_on is None:
                 return _fail("--on: write the day as YYYY-MM-DD, for example 2027-04-12.")
-    try:
-        url = database_url_from_env()
-    except SettingsError as error:
-        return _fail(str(error))
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-            and not Path(parsed.database).exists():
-        return _fail(f"there is no database file at {parsed.database}: check DATABASE_URL, or run `pfp db upgrade` "
-                     "to create it.")
-    engine = make_engine(url)
+    opened = _database_for("article7_reports", no_file=_NO_FILE,
+                           no_table="the database has no Article 7 reports yet: run `pfp db upgrade` (or check "
+                                    "DATABASE_URL).")
+    if isinstance(opened, int):
+        return opened
+    url, engine = opened
     now = clock.now()
     try:
-        if not inspect(engine).has_table("article7_reports"):
-            return _fail("the database has no Article 7 reports yet: run `pfp db upgrade` (or check DATABASE_URL).")
         with make_session_factory(engine)() as session:
             if args.action == "received":
                 return _article7_received(session, args.state.upper(), int(args.year), received_on, now)

@@ -9,7 +9,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from bot.reminders.rules import GENEVA, is_daytime, moment, recipient_of, zone_o
 from bot.settings import ReminderSettings
 from storage import ledger
 from storage.ledger import Claim
-from storage.models import DeliveryStatus, Person
+from storage.models import Person
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "pfp_reminder"  # Slack message metadata: {"event_type": ..., "event_payload": {"key": ...}}
@@ -52,6 +52,8 @@ class Reminder(Protocol):
     def state_code(self) -> str: ...
     @property
     def day(self) -> date: ...
+    @property
+    def grace(self) -> timedelta | None: ...  # its own, or None for the setting
 
 
 # The words of a reminder for its recipient: (reminder, translator, today) -> (text, blocks).
@@ -102,11 +104,9 @@ def deliver_all(session: Session, notifier: Notifier, reminders: list[Reminder],
 
 def deliver(session: Session, notifier: Notifier, reminder: Reminder, compose: Compose, *, now: datetime,
             owner: str, settings: ReminderSettings, destine: Destine) -> Outcome:
-    """One reminder, one unit of work per step: each ledger change is committed before the next step, so
-    another scheduler sees a claim before this one sends."""
-    if ledger.status_of(session, reminder.key) not in (None, DeliveryStatus.FAILED,
-                                                       DeliveryStatus.CLAIMED):
-        return Outcome.DONE
+    """One reminder the ledger has not finished (deliver_all asked it, in one query), one unit of work per
+    step: each ledger change is committed before the next step, so another scheduler sees a claim before
+    this one sends."""
     where = destine(session, reminder)
     if where is None:
         return Outcome.NO_RECIPIENT
@@ -114,7 +114,7 @@ def deliver(session: Session, notifier: Notifier, reminder: Reminder, compose: C
     due_at = moment(reminder.day, zone, settings)
     if now < due_at:
         return Outcome.WAITING
-    if now > due_at + (getattr(reminder, "grace", None) or settings.grace):
+    if now > due_at + (reminder.grace or settings.grace):
         recorded = ledger.record_skipped(session, key=reminder.key, rule=reminder.rule,
                                          state_code=reminder.state_code, due_at=due_at, now=now)
         session.commit()

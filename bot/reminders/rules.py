@@ -37,6 +37,7 @@ class Article7Reminder:
     year: int  # the deadline's year; its reports cover the year before
     offset: int  # days from 30 April: negative before it
     rule = ARTICLE7
+    grace = None  # the setting's
 
     @property
     def deadline(self) -> date:
@@ -81,6 +82,7 @@ class PlatformReminder:
     meeting: Occurrence
     offset: int  # days from the meeting's first day: negative, before it
     rule = PLATFORM
+    grace = None  # the setting's
 
     @property
     def day(self) -> date:
