@@ -11,17 +11,16 @@ audit entry, which the edge keeps when it undoes the rest.
 from __future__ import annotations
 
 import heapq
-import re
-import unicodedata
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import count
 from typing import Any, Final, Literal
 
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, FieldErrors, NotAuthorised, NotFound, Refusal
+from bot.errors import N_, NotAuthorised, NotFound, Refusal
+from bot.forms import FormReader
 from bot.i18n import Translator
 from bot.registration.people import is_isu
 from storage import audit
@@ -34,9 +33,6 @@ ARTICLE7_TITLE = N_("Article 7 transparency reports due (covering {year})")
 MAIN_MEETINGS: tuple[EventKind, ...] = (EventKind.MSP, EventKind.REVIEW_CONFERENCE)
 
 TITLE_MAX, PLACE_MAX = 200, 200
-# The Convention's time, wide: from its adoption (1997) to a date no one plans for by mistake.
-FIRST_DAY, LAST_DAY = date(1997, 1, 1), date(2100, 12, 31)
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # The form's field names; a modal's block IDs and the command line's options map onto them.
 F_KIND, F_TITLE, F_STARTS, F_ENDS, F_PLACE = "kind", "title", "starts_on", "ends_on", "place"
@@ -95,71 +91,15 @@ class EventForm:
     place: str | None
 
 
-@dataclass
-class _Reader:
-    """Reads an event's values and collects every problem, each on its own field."""
-
-    values: Mapping[str, Any]
-    errors: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-
-    def raw(self, name: str) -> str:
-        value = self.values.get(name)
-        return value.strip() if isinstance(value, str) else ""
-
-    def text(self, name: str, limit: int, *, required: bool) -> str | None:
-        # One line of text: runs of spaces and line breaks become one space, other control characters go.
-        value = "".join(c for c in " ".join(self.raw(name).split()) if unicodedata.category(c) != "Cc")
-        if not value:
-            if required:
-                self.errors[name] = (N_("Please fill this in."), {})
-            return None
-        if len(value) > limit:
-            self.errors[name] = (N_("Please shorten this to {limit} characters (it has {length})."),
-                                 {"limit": limit, "length": len(value)})
-        return value
-
-    def kind(self) -> EventKind | None:
-        raw = self.raw(F_KIND).lower()
-        if not raw:
-            self.errors[F_KIND] = (N_("Please choose one."), {})
-            return None
-        try:
-            return EventKind(raw)
-        except ValueError:
-            self.errors[F_KIND] = (N_("Please choose one of the options."), {})
-            return None
-
-    def day(self, name: str) -> date | None:
-        raw = self.raw(name)
-        if not raw:
-            self.errors[name] = (N_("Please fill this in."), {})
-            return None
-        try:
-            if not _ISO_DAY.fullmatch(raw):
-                raise ValueError(raw)
-            day = date.fromisoformat(raw)
-        except ValueError:
-            self.errors[name] = (N_("Write the date as YYYY-MM-DD, for example 2027-11-29."), {})
-            return None
-        if not FIRST_DAY <= day <= LAST_DAY:
-            self.errors[name] = (N_("Choose a date between {first} and {last}."),
-                                 {"first": FIRST_DAY, "last": LAST_DAY})
-            return None
-        return day
-
-
 def read_event_form(values: Mapping[str, Any]) -> EventForm:
     """An event from submitted values (kind, title, ISO dates, place); raises FieldErrors naming every
     field with a problem."""
-    reader = _Reader(values)
-    kind = reader.kind()
-    title = reader.text(F_TITLE, TITLE_MAX, required=True)
-    starts, ends = reader.day(F_STARTS), reader.day(F_ENDS)
-    if starts and ends and ends < starts:
-        reader.errors[F_ENDS] = (N_("The end date is before the start date."), {})
-    place = reader.text(F_PLACE, PLACE_MAX, required=False)
-    if reader.errors:
-        raise FieldErrors(reader.errors)
+    reader = FormReader(values)
+    kind = reader.one(F_KIND, EventKind)
+    title = reader.text(F_TITLE, TITLE_MAX, required=True, one_line=True)
+    starts, ends = reader.period(F_STARTS, F_ENDS, required=True)
+    place = reader.text(F_PLACE, PLACE_MAX, required=False, one_line=True)
+    reader.done()
     return EventForm(kind=kind, title=title, starts_on=starts, ends_on=ends, place=place)  # type: ignore[arg-type]
 
 

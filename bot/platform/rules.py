@@ -3,16 +3,16 @@ change them, and how fresh they are. Every change is audited with the entry befo
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from babel.numbers import list_currencies
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, FieldErrors, NotAuthorised, NotFound, Refusal
+from bot.errors import N_, NotAuthorised, NotFound, Refusal
+from bot.forms import FormReader
 from bot.platform.fields import FIELDS, MASKS
 from bot.registration.people import is_isu
 from bot.text import Msg, StateCode
@@ -33,7 +33,6 @@ from storage.taxonomy import (
     to_mask,
 )
 
-E = TypeVar("E", bound=enum.Enum)
 Side = Literal["need", "offer"]
 Entry = Need | Offer
 MODELS: dict[str, type[Entry]] = {"need": Need, "offer": Offer}
@@ -107,49 +106,8 @@ def require_delegate(person: Person) -> str:
 # ------------------------------------------------------------------------------------------ forms
 
 
-@dataclass
-class _Form:
-    """Reads a submitted form's values and collects every problem, each on its own field."""
-
-    values: dict[str, Any]
-    language: str
-    errors: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-
-    def text(self, name: str, limit: int, *, required: bool) -> str | None:
-        value = (self.values.get(name) or "").strip()
-        if not value:
-            if required:
-                self.errors[name] = (N_("Please fill this in."), {})
-            return None
-        if len(value) > limit:
-            self.errors[name] = (
-                N_("Please shorten this to {limit} characters (it has {length})."),
-                {"limit": limit, "length": len(value)},
-            )
-        return value
-
-    def one(self, name: str, enum_class: type[E], *, required: bool = True) -> E | None:
-        raw = self.values.get(name)
-        if raw in (None, ""):
-            if required:
-                self.errors[name] = (N_("Please choose one."), {})
-            return None
-        try:
-            return enum_class(raw)
-        except ValueError:
-            self.errors[name] = (N_("Please choose one of the options."), {})
-            return None
-
-    def many(self, name: str, enum_class: type[E], *, required: bool) -> list[E]:
-        raw = self.values.get(name) or []
-        try:
-            chosen = [enum_class(value) for value in raw]
-        except ValueError:
-            self.errors[name] = (N_("Please choose among the options."), {})
-            return []
-        if required and not chosen:
-            self.errors[name] = (N_("Please choose at least one."), {})
-        return chosen
+class _Form(FormReader):
+    """A need's or an offer's form: the shared readers, and money."""
 
     def amount(self) -> tuple[Decimal | None, str | None]:
         from babel.numbers import NumberFormatError, parse_decimal
@@ -185,26 +143,6 @@ class _Form:
         elif amount is not None and currency is None:
             self.errors[F_CURRENCY] = (N_("Say which currency the amount is in (USD, EUR, CHF...)."), {})
         return amount, currency
-
-    def period(self) -> tuple[date | None, date | None]:
-        def day(name: str) -> date | None:
-            raw = self.values.get(name)
-            if not raw:
-                return None
-            try:
-                return date.fromisoformat(raw)
-            except (TypeError, ValueError):
-                self.errors[name] = (N_("Please pick a date."), {})
-                return None
-
-        starts, ends = day(F_STARTS), day(F_ENDS)
-        if starts and ends and ends < starts:
-            self.errors[F_ENDS] = (N_("The end date is before the start date."), {})
-        return starts, ends
-
-    def done(self) -> None:
-        if self.errors:
-            raise FieldErrors(self.errors)
 
 
 def _number_locale(language: str) -> str:
@@ -269,7 +207,7 @@ def _read(side: Side, values: dict[str, Any], *, language: str, known_states: se
             if any(code not in (known_states or set()) for code in read[f.key]):
                 form.errors[f.name] = (N_("Choose the States from the list."), {})
     read["amount"], read["currency"] = form.amount()
-    read["starts_on"], read["ends_on"] = form.period()
+    read["starts_on"], read["ends_on"] = form.period(F_STARTS, F_ENDS, required=False)
     form.done()
     return read
 
