@@ -93,14 +93,22 @@ class Notifier:
     def ephemeral(self, channel: str, user_id: str, text: str, blocks: Blocks = None) -> None:
         self.client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=_dicts(blocks))
 
+    def upload(self, address: str, filename: str, content: bytes, *, title: str, comment: str | None = None,
+               thread_ts: str | None = None, direct: bool = True) -> None:
+        """A file (an .ics, a report) shared in a person's DM, or in a channel (and a thread) when not direct."""
+        channel = self.client.conversations_open(users=address)["channel"]["id"] if direct else address
+        self.client.files_upload_v2(channel=channel, content=content, filename=filename, title=title,
+                                    initial_comment=comment, thread_ts=thread_ts)
+
     # ------------------------------------------------------------------------------------- views
 
-    def open_view(self, trigger_id: str, view: Any, *, stacked: bool = False) -> None:
-        """Opens a modal, or stacks it on the one the person is looking at."""
+    def open_view(self, trigger_id: str, view: Any, *, stacked: bool = False) -> str:
+        """Opens a modal, or stacks it on the one the person is looking at; returns its id."""
         if stacked:
-            self.client.views_push(trigger_id=trigger_id, view=view)
+            opened = self.client.views_push(trigger_id=trigger_id, view=view)
         else:
-            self.client.views_open(trigger_id=trigger_id, view=view)
+            opened = self.client.views_open(trigger_id=trigger_id, view=view)
+        return opened["view"]["id"]
 
     def update_view(self, view_id: str, view: Any, *, view_hash: str | None = None) -> None:
         self.client.views_update(view_id=view_id, hash=view_hash, view=view)

@@ -164,7 +164,8 @@ def _element_value(element: dict[str, Any]) -> Any:
         if option is not None and (not isinstance(option, dict) or not isinstance(option.get("value"), str)):
             raise OutOfDate(STALE_FORM)
         return option and option["value"]
-    value = element.get("selected_date") if kind == "datepicker" else element.get("value")
+    value = {"datepicker": element.get("selected_date"), "timepicker": element.get("selected_time")}.get(
+        kind, element.get("value"))
     if not isinstance(value, str | None):
         raise OutOfDate(STALE_FORM)
     return value

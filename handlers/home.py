@@ -7,6 +7,8 @@ from slack_bolt import App, BoltContext
 
 from bot import calendar
 from bot.calendar.blocks import next_dates
+from bot.meetings import rules as meeting_rules
+from bot.meetings.blocks import home_meetings
 from bot.platform import matching
 from bot.platform import rules as p
 from bot.platform.blocks import home_sections, usage_sections
@@ -32,6 +34,8 @@ def publish(context: BoltContext) -> None:
         entries = p.state_entries(session, person.state_code)
         due = [e for e in entries if p.is_due_for_update(e, now)]
         extra += home_sections(tr, entries=entries, waiting=matching.waiting_for(session, person), due=due, now=now)
+    extra += home_meetings(tr, open_requests=meeting_rules.open_requests(meeting_rules.requests_for(session, person)),
+                           invitations=meeting_rules.coming_invitations(session, person, now))
     if is_isu(person):
         extra += usage_sections(tr, *p.usage(session, now=now))
     view = home_view(tr, person, pending_request(session, person), extra)

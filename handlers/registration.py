@@ -7,7 +7,6 @@ from slack_bolt import Ack, App, BoltContext
 from bot import payloads
 from bot.blocks import field_errors
 from bot.errors import FieldErrors
-from bot.i18n import Translator
 from bot.registration import rules as registration
 from bot.registration.blocks import (
     APPROVE_ACTION,
@@ -21,6 +20,7 @@ from bot.registration.blocks import (
     review_blocks,
     submitted_view,
 )
+from bot.review import Review
 from handlers.commands import Subcommands
 
 
@@ -64,11 +64,11 @@ def submit_registration(ack: Ack, view: dict, context: BoltContext) -> None:
     request = registration.submit(session, person, form, now=now)
     session.commit()
     ack(response_action="update", view=submitted_view(tr, request))
-    isu = Translator()  # the ISU channel is read by many: the Convention's working language
-    channel, ts = context["notifier"].post(context["settings"].isu_channel, isu._("New registration request"),
-                                           review_blocks(isu, request))
-    registration.record_review_message(session, request, channel=channel, ts=ts)
-    session.commit()
+    where = Review(context["notifier"], context["settings"].isu_channel).post(
+        lambda isu: (isu._("New registration request"), review_blocks(isu, request)))
+    if where is not None:
+        registration.record_review_message(session, request, channel=where[0], ts=where[1])
+        session.commit()
 
 
 def decide(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
@@ -80,10 +80,9 @@ def decide(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     context["db"].commit()
     ack()
     request, notifier = decision.request, context["notifier"]
-    isu = Translator()
-    channel, ts = request.review_channel or payloads.channel_of(body), request.review_ts or payloads.message_ts(body)
-    if channel and ts:  # the review message, shown decided in place
-        notifier.update(channel, ts, isu._("Registration request decided"), decided_blocks(isu, request))
+    where = (request.review_channel or payloads.channel_of(body), request.review_ts or payloads.message_ts(body))
+    Review(notifier, context["settings"].isu_channel).show(
+        where, lambda isu: (isu._("Registration request decided"), decided_blocks(isu, request)))
     notifier.notify(request.person, lambda tr: decision_message(tr, request))
     if decision.replaced_focal_point is not None:
         notifier.notify(decision.replaced_focal_point, lambda tr: replaced_focal_point_message(tr, request))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import ConventionEvent, EventKind
+from storage.models import ConventionEvent, EventKind, MeetingRequest
 
 _IN_DATE_ORDER = (ConventionEvent.starts_on, ConventionEvent.ends_on, ConventionEvent.id)
 
@@ -31,3 +31,8 @@ def events_not_over(session: Session, day: date, kinds: Collection[EventKind] | 
 def all_events(session: Session) -> list[ConventionEvent]:
     """Every stored event, past ones too, in date order."""
     return list(session.scalars(select(ConventionEvent).order_by(*_IN_DATE_ORDER)))
+
+
+def meeting_requests_for(session: Session, event_id: int) -> int:
+    """How many individualised meeting requests name this event as their occasion."""
+    return session.scalar(select(func.count()).select_from(MeetingRequest).where(MeetingRequest.event_id == event_id))

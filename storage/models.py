@@ -47,7 +47,9 @@ class Role(enum.StrEnum):
     """Roles granted by ISU staff; being a delegate or a focal point comes from registration."""
 
     ISU = "isu"
-    COMMITTEE = "committee"
+    COMMITTEE = "committee"  # the Committee on the Enhancement of Cooperation and Assistance
+    OTHER_COMMITTEE = "other_committee"  # Article 5 implementation, victim assistance, cooperative compliance
+    PRESIDENT = "president"  # the Convention's President and their team, who co-chair the meetings
 
 
 class EventKind(enum.StrEnum):
@@ -62,6 +64,41 @@ class EventKind(enum.StrEnum):
 class RequestStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class MeetingStatus(enum.StrEnum):
+    """Where an individualised meeting request stands; bot/meetings/rules.py says which moves are allowed."""
+
+    REQUESTED = "requested"
+    INFORMATION_ASKED = "information_asked"  # ISU staff asked a question; the requester answers
+    SCHEDULED = "scheduled"
+    HELD = "held"  # its outcomes are recorded
+    REPORT_DRAFTED = "report_drafted"
+    REPORT_FINAL = "report_final"  # frozen
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_MEETING_STATUSES = (MeetingStatus.REQUESTED, MeetingStatus.INFORMATION_ASKED, MeetingStatus.SCHEDULED)
+
+
+class MeetingTiming(enum.StrEnum):
+    LEAD_UP = "lead_up"  # in the lead-up to the occasion (the annex's preference)
+    MARGINS = "margins"  # on its margins
+
+
+class ReportSharing(enum.StrEnum):
+    """How the requesting State lets the meeting's report be shared."""
+
+    ALL = "all"  # with all States Parties and observers
+    ANONYMISED = "anonymised"  # as a summary naming no State and no person
+    NONE = "none"  # not at all
+
+
+class InvitationAnswer(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
     DECLINED = "declined"
 
 
@@ -360,3 +397,75 @@ class ReminderPause(Base):
     rule: Mapped[str] = mapped_column(String(32), primary_key=True)
     paused_at: Mapped[datetime] = mapped_column(UTCDateTime)
     paused_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID
+
+
+class MeetingRequest(Base):
+    """An affected State Party's request for an individualised meeting (seed 000, annex), from the request
+    to the final report. Its details are confidential: the requesting delegation, ISU staff and, once
+    it is scheduled, those invited see them (bot/meetings/rules.py `can_see`)."""
+
+    __tablename__ = "meeting_requests"
+    __table_args__ = (
+        # One open request per State and occasion, even when two submissions race.
+        Index("uq_meeting_requests_open", "state_code", "event_id", unique=True,
+              sqlite_where=text("status IN ('requested', 'information_asked', 'scheduled')"),
+              postgresql_where=text("status IN ('requested', 'information_asked', 'scheduled')")),
+        CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ck_meeting_requests_ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("state_parties.code"))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)  # ISU staff asked for the State
+    eligibility_overridden: Mapped[bool] = mapped_column(Boolean, default=False)  # by ISU staff, audited
+    event_id: Mapped[int] = mapped_column(ForeignKey("convention_events.id"))
+    timing: Mapped[MeetingTiming] = mapped_column(_enum(MeetingTiming))
+    preferred_dates: Mapped[list[str]] = mapped_column(JSON)  # ISO days, two or three
+    invite_roles: Mapped[list[str]] = mapped_column(JSON)  # Role values: president, committee, other_committee
+    invited_states: Mapped[list[str]] = mapped_column(JSON)  # ISO codes of States in a position to assist
+    invited_others: Mapped[dict[str, str]] = mapped_column(JSON)  # observers, organisations, civil_society, operators
+    situation: Mapped[str] = mapped_column(Text)  # the current status of implementation and the challenges
+    solutions: Mapped[str] = mapped_column(Text)  # the solutions the State proposes
+    language: Mapped[str] = mapped_column(String(2))  # en, fr or es: the meeting's, its agenda's and report's
+    sharing: Mapped[ReportSharing] = mapped_column(_enum(ReportSharing))
+    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus, length=24))
+    exchanges: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # questions asked and their answers, in order
+    decided_by: Mapped[str | None] = mapped_column(String(32))  # who made the last move (Slack user ID)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timezone: Mapped[str | None] = mapped_column(String(64))  # shown in it, e.g. Europe/Zurich
+    place: Mapped[str | None] = mapped_column(String(500))  # a room, or a video link
+    review_channel: Mapped[str | None] = mapped_column(String(32))  # the ISU channel's message, updated in place
+    review_ts: Mapped[str | None] = mapped_column(String(32))
+    requester_channel: Mapped[str | None] = mapped_column(String(32))  # the requester's DM about it, kept current
+    requester_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    requester: Mapped[Person] = relationship(lazy="joined")
+    event: Mapped[ConventionEvent] = relationship(lazy="joined")
+    invitations: Mapped[list[MeetingInvitation]] = relationship(
+        back_populates="meeting", order_by="MeetingInvitation.id", lazy="selectin")
+
+
+class MeetingInvitation(Base):
+    """One person invited to a scheduled meeting, and their answer."""
+
+    __tablename__ = "meeting_invitations"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id", name="uq_meeting_invitations_person"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting_requests.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    category: Mapped[str] = mapped_column(String(24))  # why invited: a Role value, or "state"
+    state_code: Mapped[str | None] = mapped_column(String(2))  # the State whose focal point they are
+    answer: Mapped[InvitationAnswer] = mapped_column(_enum(InvitationAnswer))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[str | None] = mapped_column(String(32))  # the invitation's DM, updated when answered
+    ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[MeetingRequest] = relationship(back_populates="invitations")
+    person: Mapped[Person] = relationship(lazy="joined")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import Person, RegistrationRequest, RequestStatus
+from storage.review import move
 
 
 def add_person(session: Session, slack_user_id: str, *, locale: str, now: datetime) -> None:
@@ -42,18 +43,10 @@ def get_request(session: Session, request_id: int) -> RegistrationRequest | None
 def close_request(
     session: Session, request: RegistrationRequest, *, status: RequestStatus, decided_by: str, decided_at: datetime
 ) -> bool:
-    """Records the decision only if the request is still pending, in one statement: when two ISU staff
-    press at once, exactly one wins, on SQLite as on PostgreSQL. False means someone else decided first."""
-    result = session.execute(
-        update(RegistrationRequest)
-        .where(RegistrationRequest.id == request.id, RegistrationRequest.status == RequestStatus.PENDING)
-        .values(status=status, decided_by=decided_by, decided_at=decided_at)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return False
-    session.refresh(request)
-    return True
+    """Records the decision only if the request is still pending (storage/review.py); False means someone
+    else decided first."""
+    return move(session, request, allowed=[RequestStatus.PENDING],
+                values={"status": status, "decided_by": decided_by, "decided_at": decided_at})
 
 
 def pending_requests(session: Session) -> list[RegistrationRequest]:

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal
 
 from sqlalchemy.orm import Session
 
-from bot.errors import N_, NotAuthorised, NotFound, Refusal
+from bot.errors import N_, Conflict, NotAuthorised, NotFound, Refusal
 from bot.forms import FormReader
 from bot.i18n import Translator
 from bot.registration.people import is_isu
@@ -156,6 +156,9 @@ def remove_event(session: Session, actor: Actor, event_id: int, *, now: datetime
     """Deletes the event; the audit log keeps what it was. Returns it, for the caller to say what went."""
     _require_isu(session, actor, change="remove", subject=f"event:{event_id}", now=now)
     event = find_event(session, event_id)
+    if requests := queries.meeting_requests_for(session, event_id):
+        raise Conflict(N_("{count} individualised meeting requests are for this occasion, so it cannot be removed. "
+                          "Change its dates instead."), count=requests)
     before = snapshot(event)
     session.delete(event)
     session.flush()

@@ -130,17 +130,21 @@ ELEMENT_TYPES = {
 }
 
 
-def form_submission(user_id: str, callback_id: str, values: dict[str, Any], *, metadata: dict | None = None) -> dict:
-    """A modal submission with each value in the shape Slack sends for its element type."""
+def form_submission(user_id: str, callback_id: str, values: dict[str, Any], *, metadata: dict | None = None,
+                    types: dict[str, str] | None = None) -> dict:
+    """A modal submission with each value in the shape Slack sends for its element type (`types`, by block,
+    for forms other than the platform's)."""
     state: dict[str, dict] = {}
     for block, value in values.items():
-        kind = ELEMENT_TYPES.get(block, "plain_text_input")
+        kind = (types or ELEMENT_TYPES).get(block, "plain_text_input")
         if kind in ("checkboxes", "multi_static_select"):
             element = {"type": kind, "selected_options": [{"value": v} for v in value or []]}
         elif kind in ("static_select", "radio_buttons"):
             element = {"type": kind, "selected_option": None if value is None else {"value": value}}
         elif kind == "datepicker":
             element = {"type": kind, "selected_date": value}
+        elif kind == "timepicker":
+            element = {"type": kind, "selected_time": value}
         else:
             element = {"type": kind, "value": value}
         state[block] = {block: element}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.registration.blocks import APPROVE_ACTION
@@ -75,5 +77,9 @@ def test_an_unknown_word_is_shown_as_plain_text_and_never_pings(bot, typed, show
     assert text == f"I do not know {shown}. Type `/pfp help` to see what I can do."
 
 
-def test_meeting_is_still_to_come_and_says_so(bot):
-    assert "`/meeting` is coming soon" in answer(bot, "", "UDELEG1", command="/meeting")["text"]
+def test_meeting_from_someone_not_registered_says_how_to_register(bot):
+    response = bot.slack.command("/meeting", "", user_id="UDELEG1")
+    assert response.status == 200
+    bot.settle()
+    shown = json.dumps(bot.fake.calls_to("views.update")[-1].body["view"])
+    assert "/pfp register" in shown

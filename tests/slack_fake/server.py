@@ -31,6 +31,7 @@ _JSON_FIELDS = ("blocks", "view", "attachments")
 _TS_BASE_MICROS = 1_700_000_000 * 1_000_000
 _BOT_ID = "B0BOT"
 _RESPONSE_PREFIX = "/response/"
+_UPLOAD_PREFIX = "/upload/v1/"  # files.getUploadURLExternal's upload_url, as on files.slack.com
 # Every scope the table knows, plus slash commands: what "everything granted" (scopes=None) reports.
 _ALL_SCOPES = ("commands", *sorted({s for scopes in METHOD_SCOPES.values() for s in scopes}))
 
@@ -219,6 +220,8 @@ class FakeSlack:
         self._responders: dict[str, Responder] = {}
         self._external_views: dict[str, str] = {}
         self._history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
+        self._uploads: dict[str, dict] = {}  # file id -> {"filename", "length", "content" once uploaded}
+        self._file_counter = itertools.count(1)
         self._ts_counter = itertools.count(1)
         self._view_counter = itertools.count(1)
         self._response_counter = itertools.count(1)
@@ -443,6 +446,8 @@ class FakeSlack:
 
         if method == "response_url":
             return _json_reply({"ok": True})
+        if path.startswith(_UPLOAD_PREFIX):
+            return self._receive_upload(path[len(_UPLOAD_PREFIX):], raw)
         if not path.startswith("/api/"):
             return _json_reply({"ok": False, "error": "not_found"}, status=404)
         if not self._authorized(headers, body):
@@ -606,6 +611,49 @@ class FakeSlack:
             user.pop("locale", None)
         return {"ok": True, "user": user}
 
+    def _files_get_upload_url(self, body: dict) -> dict:
+        filename, length = body.get("filename"), str(body.get("length") or "")
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._file_counter):08d}"
+        with self._lock:
+            self._uploads[file_id] = {"filename": filename, "length": int(length)}
+        return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}{_UPLOAD_PREFIX}{file_id}"}
+
+    def _receive_upload(self, file_id: str, raw: bytes) -> _Reply:
+        with self._lock:
+            upload = self._uploads.get(file_id)
+            if upload is None:
+                return _Reply(status=404, body=b"Not Found", content_type="text/plain")
+            upload["content"] = _uploaded_bytes(raw)
+        return _Reply(status=200, body=f"OK - {len(raw)}".encode(), content_type="text/plain")
+
+    def _files_complete_upload(self, body: dict) -> dict:
+        files = body.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        channel = self._channel_for(str(body.get("channel_id") or ""))
+        shared = []
+        with self._lock:
+            for item in files or []:
+                upload = self._uploads.get(str(item.get("id")))
+                if upload is None or "content" not in upload:
+                    return {"ok": False, "error": "file_not_found"}  # Slack: completed before it was uploaded
+                upload.update(title=item.get("title") or upload["filename"], channel=channel)
+                shared.append({"id": item["id"], "name": upload["filename"], "title": upload["title"]})
+            if channel:
+                message = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": self._next_ts(),
+                           "text": body.get("initial_comment") or "", "files": shared}
+                if body.get("thread_ts"):
+                    message["thread_ts"] = body["thread_ts"]
+                self._history.setdefault(channel, []).append(message)
+        return {"ok": True, "files": shared}
+
+    def files_in(self, channel: str) -> list[dict]:
+        """The files shared in a channel (or DM): filename, title and content (bytes), oldest first."""
+        with self._lock:
+            return [dict(u) for u in self._uploads.values() if u.get("channel") == channel]
+
     def _conversations_open(self, body: dict) -> dict:
         users = user_ids(body.get("users"))
         if not users:
@@ -613,6 +661,17 @@ class FakeSlack:
                 return {"ok": True, "channel": {"id": body["channel"]}}
             return {"ok": False, "error": "users_list_not_supplied"}
         return {"ok": True, "channel": {"id": self.dm_channel_id(*users)}}
+
+
+def _uploaded_bytes(raw: bytes) -> bytes:
+    """slack_sdk posts the file to the upload URL as multipart form data (field "file") or as is."""
+    if raw.startswith(b"--"):
+        boundary = raw.split(b"\r\n", 1)[0]
+        for part in raw.split(boundary)[1:]:
+            head, _, data = part.partition(b"\r\n\r\n")
+            if b'name="file"' in head or b"filename=" in head:
+                return data.rsplit(b"\r\n", 1)[0]
+    return raw
 
 
 def _tz_offset(tz: str) -> int:
@@ -639,4 +698,6 @@ _METHODS: dict[str, Callable[[FakeSlack, dict], dict]] = {
     "users.info": FakeSlack._users_info,
     "conversations.open": FakeSlack._conversations_open,
     "conversations.history": FakeSlack._conversations_history,
+    "files.getUploadURLExternal": FakeSlack._files_get_upload_url,
+    "files.completeUploadExternal": FakeSlack._files_complete_upload,
 }

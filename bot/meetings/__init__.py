@@ -1,0 +1,1 @@
+"""Individualised meetings: request, review in the ISU channel, invitations, outcomes and report."""

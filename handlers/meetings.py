@@ -1,0 +1,171 @@
+"""`/meeting`: individualised meetings. The request form; in the ISU channel Approve and schedule, Ask
+for more information and Decline; the requester's Answer and Withdraw; the invitees' Accept and Decline.
+Every listener acknowledges first, then works (handlers/modals.py)."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot import payloads
+from bot.blocks import field_errors
+from bot.errors import FieldErrors
+from bot.meetings import blocks, flows, rules
+from bot.meetings.blocks import (
+    ACCEPT_INVITATION,
+    ANSWER,
+    ANSWER_FORM,
+    APPROVE,
+    ASK,
+    ASK_FORM,
+    DECLINE,
+    DECLINE_FORM,
+    DECLINE_INVITATION,
+    REQUEST_FORM,
+    SCHEDULE_FORM,
+    WITHDRAW,
+)
+from bot.meetings.rules import F_ANSWER, F_QUESTION, F_REASON, Move
+from bot.registration.people import is_isu
+from handlers.commands import Subcommands
+from handlers.modals import after_ack, open_then_fill
+from storage.states import list_parties_on
+
+# Which move each button and modal makes.
+BUTTONS = {APPROVE: Move.SCHEDULE, ASK: Move.ASK, DECLINE: Move.DECLINE, ANSWER: Move.ANSWER}
+FORMS = {ASK_FORM: (Move.ASK, F_QUESTION), DECLINE_FORM: (Move.DECLINE, F_REASON), ANSWER_FORM: (Move.ANSWER, F_ANSWER)}
+FORM_OF = {Move.ASK: ASK_FORM, Move.DECLINE: DECLINE_FORM, Move.ANSWER: ANSWER_FORM}
+
+
+def register(app: App, pfp: Subcommands) -> None:
+    app.command("/meeting")(meeting_command)
+    app.view(REQUEST_FORM)(submit_request)
+    for action_id in BUTTONS:
+        app.action(action_id)(open_move_form)
+    app.action(WITHDRAW)(withdraw)
+    app.view(SCHEDULE_FORM)(submit_schedule)
+    for callback_id in FORMS:
+        app.view(callback_id)(submit_text)
+    app.action(ACCEPT_INVITATION)(answer_invitation)
+    app.action(DECLINE_INVITATION)(answer_invitation)
+
+
+def meeting_command(ack: Ack, command: dict, body: dict, context: BoltContext) -> None:
+    word = payloads.command_text(command).split(" ")[0].lower()
+    if word == "list":
+        ack()
+        after_ack(body, context, lambda: _list(context))
+        return
+    trigger = payloads.trigger_id(command)
+    ack()
+    after_ack(body, context, lambda: _open_request_form(context, trigger))
+
+
+def _list(context: BoltContext) -> None:
+    person = context["person"]
+    text, shown = blocks.list_message(context["tr"], rules.requests_for(context["db"], person), isu=is_isu(person))
+    context["notifier"].tell(context, text, shown)
+
+
+def _open_request_form(context: BoltContext, trigger: str) -> None:
+    session, person, tr = context["db"], context["person"], context["tr"]
+    today = context["clock"].now().date()
+
+    def build():  # type: ignore[no-untyped-def]
+        state = rules.check_can_request(session, person, today)
+        return blocks.request_form(tr, events=rules.occasions(session, today),
+                                   parties=list_parties_on(session, today), state=state)
+
+    open_then_fill(context, trigger, blocks.loading_view(tr), build, lambda text: blocks.notice_view(tr, text))
+
+
+def submit_request(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    session, person, tr, now = context["db"], context["person"], context["tr"], context["clock"].now()
+    try:
+        form = rules.read_request_form(session, person, payloads.form_values(view), today=now.date())
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack()
+
+    def store_and_tell() -> None:
+        request = rules.submit(session, person, form, now=now)
+        session.commit()
+        flows.request_submitted(session, context["notifier"], context["settings"], request)
+
+    after_ack(body, context, store_and_tell)
+
+
+def open_move_form(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    request_id, seen = blocks.read_button(action)
+    trigger = payloads.trigger_id(body)
+    ack()
+
+    def open_form() -> None:
+        move = BUTTONS[action["action_id"]]
+        request = rules.check_move(context["db"], request_id=request_id, actor=context["person"], move_=move,
+                                   seen=seen)
+        tr = context["tr"]
+        view = (blocks.schedule_form(tr, request, context["clock"].now().date()) if move == Move.SCHEDULE
+                else blocks.text_form(tr, request, FORM_OF[move]))
+        context["notifier"].open_view(trigger, view)
+
+    after_ack(body, context, open_form)
+
+
+def _decide(body: dict, context: BoltContext, request_id: int, seen, move: Move, **values) -> None:  # type: ignore[no-untyped-def]
+    session, person, now = context["db"], context["person"], context["clock"].now()
+
+    def decide() -> None:
+        request = rules.decide(session, request_id=request_id, actor=person, move_=move, seen=seen, now=now,
+                               **values)
+        session.commit()
+        flows.moved(session, context["notifier"], context["settings"], request, move=move, actor=person,
+                    text=values.get("text"), now=now)
+
+    after_ack(body, context, decide)
+
+
+def submit_schedule(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    tr, now = context["tr"], context["clock"].now()
+    request_id, seen = blocks.read_form_metadata(view)
+    try:
+        schedule = rules.read_schedule(payloads.form_values(view), language=tr.language, today=now.date())
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack()
+    _decide(body, context, request_id, seen, Move.SCHEDULE, schedule=schedule)
+
+
+def submit_text(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    tr = context["tr"]
+    move, field = FORMS[view["callback_id"]]
+    request_id, seen = blocks.read_form_metadata(view)
+    try:
+        text = rules.read_text(payloads.form_values(view), field, rules.QUESTION_MAX, language=tr.language)
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack()
+    _decide(body, context, request_id, seen, move, text=text)
+
+
+def withdraw(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    request_id, seen = blocks.read_button(action)
+    ack()
+    _decide(body, context, request_id, seen, Move.WITHDRAW)
+
+
+def answer_invitation(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    invitation_id = blocks.read_invitation_button(action)
+    ack()
+
+    def answer() -> None:
+        session = context["db"]
+        invitation = rules.answer_invitation(session, invitation_id=invitation_id, person=context["person"],
+                                             accept=action["action_id"] == ACCEPT_INVITATION,
+                                             now=context["clock"].now())
+        session.commit()
+        flows.invitation_answered(session, context["notifier"], context["settings"], invitation)
+
+    after_ack(body, context, answer)
