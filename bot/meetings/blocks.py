@@ -443,6 +443,15 @@ def invitation_message(tr: Translator, invitation: MeetingInvitation) -> tuple[s
     return text, blocks
 
 
+def day_before_message(tr: Translator, invitation: MeetingInvitation) -> tuple[str, list[Block]]:
+    """The reminder, the day before, to an invitee who accepted."""
+    request = invitation.meeting
+    text = tr.mrkdwn("Reminder: the individualised meeting with {state}, which you accepted, is coming up.",
+                     state=StateCode(request.state_code))
+    return text, [section(text + "\n" + schedule_line(tr, request)), ContextBlock(elements=[MarkdownTextObject(
+        text=tr.mrkdwn("It is confidential: please do not share it."))])]
+
+
 def read_invitation_button(action: dict[str, Any]) -> int:
     return payloads.reference(action, "invitation")
 

@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, NotAuthorised, PfpError, Refusal
+from bot.meetings.reminders import MEETING
 from bot.registration.people import is_isu
 from bot.reminders.digest import DIGEST
 from bot.reminders.rules import ARTICLE7, PLATFORM, STALE
 from storage import audit, pauses
 from storage.models import Person
 
-RULES = (ARTICLE7, PLATFORM, STALE, DIGEST)
+RULES = (ARTICLE7, PLATFORM, STALE, DIGEST, MEETING)
 
 
 def change(session: Session, actor: Person, *, rule: str, paused: bool, now: datetime) -> bool:

@@ -398,3 +398,37 @@ def test_the_app_home_shows_the_open_request_and_an_invitees_coming_meeting_but_
     home = json.dumps(open_home(bot, NO), ensure_ascii=False)
     assert "Cambodia: 22 November 2027, 14:00–16:00 (Europe/Zurich)" in home
     assert "Cambod" not in json.dumps(open_home(bot, FR_), ensure_ascii=False)  # confidential: France not invited
+
+
+def test_those_who_accepted_are_reminded_once_on_the_weekday_before_in_daytime(workspace):
+    from bot.notifier import Notifier
+    from bot.reminders.delivery import EVENT_TYPE, Outcome
+    from bot.settings import ReminderSettings
+    from scheduled import meeting_reminders
+
+    bot = workspace
+    request = ask_for_a_meeting(bot)
+    submit(bot, ADMIN, SCHEDULE_FORM, {"day": "2027-11-22", "starts": "14:00", "ends": "16:00",  # a Monday
+                                       "timezone": "Europe/Zurich", "place": "Room XI"},
+           metadata=button_value(request))
+    with bot.session() as session:
+        invited = {i.person.slack_user_id: i.id for i in session.scalars(select(MeetingInvitation))}
+    press(bot, NO, ACCEPT_INVITATION, {"invitation": invited[NO]}, channel=bot.fake.dm_channel_id(NO))
+    press(bot, ES_, DECLINE_INVITATION, {"invitation": invited[ES_]}, channel=bot.fake.dm_channel_id(ES_))
+
+    def tick(at: datetime):
+        bot.clock.current = at
+        with bot.session() as session:
+            return meeting_reminders.run(session, bot.clock, Notifier(bot.app.client), ReminderSettings(),
+                                         owner="scheduler-1")
+
+    def reminders(user_id: str) -> list[dict]:
+        return [m for m in bot.fake.delivered(bot.fake.dm_channel_id(user_id))
+                if (m.get("metadata") or {}).get("event_type") == EVENT_TYPE]
+
+    assert tick(datetime(2027, 11, 19, 7, tzinfo=UTC))[Outcome.SENT] == 0  # Friday, 08:00 in Geneva: too early
+    assert tick(datetime(2027, 11, 19, 8, 30, tzinfo=UTC))[Outcome.SENT] == 1
+    assert tick(datetime(2027, 11, 19, 9, tzinfo=UTC))[Outcome.SENT] == 0  # once
+    assert tick(datetime(2027, 11, 22, 8, 30, tzinfo=UTC))[Outcome.SENT] == 0  # never on the meeting's day
+    assert len(reminders(NO)) == 1 and "Room XI" in json.dumps(reminders(NO))
+    assert reminders(ES_) == []  # declined: not reminded
