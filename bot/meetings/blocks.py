@@ -412,6 +412,11 @@ def text_form(tr: Translator, request: MeetingRequest, callback_id: str) -> View
 # ------------------------------------------------------------------------------------------ invitations
 
 
+def agenda(request: MeetingRequest) -> str:
+    """The agenda, from the annex's process, in the meeting's language whoever reads it."""
+    return Translator(request.language).render("meeting_agenda.md.j2", request=request)
+
+
 def invitation_message(tr: Translator, invitation: MeetingInvitation) -> tuple[str, list[Block]]:
     request = invitation.meeting
     text = tr.mrkdwn("You are invited to an individualised meeting requested by {state}.",
@@ -423,6 +428,7 @@ def invitation_message(tr: Translator, invitation: MeetingInvitation) -> tuple[s
         section(tr.mrkdwn("*Language of the meeting:* {language}\n*Status of implementation and challenges:*\n{text}",
                           language=tr._(LANGUAGE_NAMES[request.language]), text=request.situation)),
         section(tr.mrkdwn("*Proposed solutions:*\n{text}", text=request.solutions)),
+        section(agenda(request)),
         DividerBlock(),
     ]
     if invitation.answer == InvitationAnswer.PENDING:

@@ -106,6 +106,7 @@ def send_invitations(session: Session, notifier: Notifier, settings: Settings, r
         title=tr._("Add it to your calendar")))
     review = Review(notifier, settings.isu_channel)
     channel, ts = _where(request)
+    attempt("post the agenda in the ISU thread", lambda: review.thread((channel, ts), blocks.agenda(request)))
     if channel and ts:
         attempt("share the meeting's .ics in the ISU thread", lambda: notifier.upload(
             channel, blocks.ics_name(request), blocks.meeting_ics(review.tr, request, now=now),

@@ -210,6 +210,9 @@ def test_the_whole_path_from_request_to_attendance(workspace):
     assert str(event["location"]) == "Palais des Nations, room XI"
     assert bot.fake.files_in(ISU_CHANNEL) and bot.fake.files_in(bot.fake.dm_channel_id(KH))
     assert "Cambodge" in dm_texts(bot, KH)  # the delegate is told, in French
+    # The agenda follows the annex's process, in the meeting's language (French here) whoever reads it.
+    assert "Coordination entre ceux qui sont en mesure de fournir une assistance" in dm_texts(bot, NO)
+    assert any("Ordre du jour" in line for line in thread(bot, request))
 
     # The answers make the attendance list, shown to ISU staff in place.
     press(bot, NO, ACCEPT_INVITATION, {"invitation": invited[NO].id}, channel=bot.fake.dm_channel_id(NO))
