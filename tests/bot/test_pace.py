@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
 from bot.pace import Pace
+from bot.settings import Settings
+from bot.slack import make_notifier
 
 
 class FakeTime:
@@ -122,3 +125,8 @@ def test_an_interval_must_be_zero_or_more_seconds(interval):
     with pytest.raises(ValueError):
         Pace(interval)
 
+
+def test_the_processs_notifier_keeps_the_pace_the_settings_give():
+    settings = Settings(slack_bot_token="xoxb-1", slack_signing_secret="secret", isu_channel="C0ISU")
+    assert make_notifier(settings).pace.interval == 1.0
+    assert make_notifier(replace(settings, slack_pace_seconds=0.5)).pace.interval == 0.5
