@@ -6,14 +6,13 @@ from concurrent.futures import Executor
 
 from slack_bolt import App
 from slack_bolt.listener.listener_completion_handler import CustomListenerCompletionHandler
-from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.clock import Clock, SystemClock
 from bot.middleware import close_session, handle_error, session_and_person
 from bot.notifier import Notifier
 from bot.settings import Settings
-from bot.slack import make_web_client
+from bot.slack import make_notifier
 from storage.db import make_engine, make_session_factory
 
 
@@ -22,7 +21,7 @@ def create_app(
     *,
     engine: Engine | None = None,
     clock: Clock | None = None,
-    client: WebClient | None = None,
+    notifier: Notifier | None = None,
     listener_executor: Executor | None = None,
 ) -> App:
     import handlers
@@ -30,8 +29,11 @@ def create_app(
     engine = engine or make_engine(settings.database_url)
     clock = clock or SystemClock()
     sessions = make_session_factory(engine)
+    # The one way out to Slack, for listeners (through the context) and jobs alike: `pfp serve` hands the
+    # same notifier to its scheduler, so both keep to one pace.
+    notifier = notifier or make_notifier(settings)
     app = App(
-        client=client or make_web_client(settings),
+        client=notifier.client,
         signing_secret=settings.slack_signing_secret or None,
         # Over HTTP the signature is checked before Bolt parses anything (bot/boundary.py); in Socket
         # Mode, Slack's own connection vouches for what arrives.
@@ -41,8 +43,6 @@ def create_app(
         raise_error_for_unhandled_request=True,
         listener_executor=listener_executor,
     )
-    # The one way out to Slack, for listeners (through the context) and jobs alike.
-    notifier = Notifier(app.client)
     app.use(session_and_person(sessions, clock, settings, notifier))
     app.error(handle_error)
     app.listener_runner.listener_completion_handler = CustomListenerCompletionHandler(

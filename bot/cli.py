@@ -511,9 +511,11 @@ def _serve(settings: Settings, engine, clock) -> int:
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
+    from bot.slack import make_notifier
 
+    notifier = make_notifier(settings)  # the listeners' and the scheduler's: one pace for both
     try:
-        app = create_app(settings, engine=engine, clock=clock)
+        app = create_app(settings, engine=engine, clock=clock, notifier=notifier)
     except BoltError as error:
         return _fail(
             f"Slack did not accept the bot token ({error}): check SLACK_BOT_TOKEN and SLACK_API_URL, "
@@ -525,7 +527,7 @@ def _serve(settings: Settings, engine, clock) -> int:
             f"cannot reach Slack at {settings.slack_api_url} ({reason}): check SLACK_API_URL and that this "
             "machine can open HTTPS connections to Slack."
         )
-    scheduler = _scheduler(settings, engine, clock, app.client) if settings.reminders.in_serve else None
+    scheduler = _scheduler(settings, engine, clock, notifier) if settings.reminders.in_serve else None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
         from slack_sdk.errors import SlackApiError
@@ -579,12 +581,11 @@ def _preview(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def _scheduler(settings: Settings, engine, clock, client):
+def _scheduler(settings: Settings, engine, clock, notifier):
     """The reminders' scheduler, started: in `pfp serve`, or alone (`pfp scheduler`)."""
-    from bot.notifier import Notifier
     from scheduled.scheduler import Scheduler
 
-    scheduler = Scheduler(engine, clock, Notifier(client), settings.reminders, every=settings.reminders.every,
+    scheduler = Scheduler(engine, clock, notifier, settings.reminders, every=settings.reminders.every,
                           isu_channel=settings.isu_channel)
     scheduler.start()
     return scheduler
@@ -593,9 +594,9 @@ def _scheduler(settings: Settings, engine, clock, client):
 def _scheduler_alone(settings: Settings, engine, clock) -> int:
     import threading
 
-    from bot.slack import make_web_client
+    from bot.slack import make_notifier
 
-    scheduler = _scheduler(settings, engine, clock, make_web_client(settings))
+    scheduler = _scheduler(settings, engine, clock, make_notifier(settings))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     logging.getLogger("pfp").info("scheduler running: a tick every %s", settings.reminders.every)
     try:

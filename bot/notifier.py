@@ -1,6 +1,11 @@
-"""The one way out to Slack: every message, view and file the bot sends goes through a Notifier, built
-once in create_app and handed to listeners (`context["notifier"]`) and scheduled jobs alike, so a
-retry policy, a pace or a ledger applies to all of them in one place."""
+"""The one way out to Slack: every message, view and file the bot sends goes through a Notifier. A
+process has one (bot.slack.make_notifier), built in create_app and handed to listeners
+(`context["notifier"]`) and, in `pfp serve`, to the scheduled jobs; `pfp scheduler` and `pfp reminders
+tick` build theirs the same way. So the client's retry handlers (a 429 waits for Retry-After) and the
+pace of messages (bot/pace.py: about one a second per channel, DMs included) apply to all of them.
+
+Only chat.postMessage is paced: it is what Slack limits per channel. Ephemerals, response_url answers,
+updates and views are not messages added to a channel and go at once."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks import message
 from bot.i18n import Translator
+from bot.pace import Pace
 from bot.text import USER_ID
 from storage.models import Person
 
@@ -31,8 +37,9 @@ def _dicts(blocks: Blocks) -> list[dict] | None:
 
 
 class Notifier:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, *, pace: Pace | None = None) -> None:
         self.client = client
+        self.pace = pace if pace is not None else Pace(0)  # none given: no wait (tests, one-off tools)
 
     # ------------------------------------------------------------------------------------ people
 
@@ -83,8 +90,10 @@ class Notifier:
 
     def post(self, channel: str, text: str, blocks: Blocks = None, *, thread_ts: str | None = None,
              metadata: dict[str, Any] | None = None) -> tuple[str, str]:
-        posted = self.client.chat_postMessage(channel=channel, text=text, blocks=_dicts(blocks), thread_ts=thread_ts,
-                                              metadata=metadata)
+        """A message in a channel (or a DM's channel), once the pace lets one go there."""
+        with self.pace.turn(channel):
+            posted = self.client.chat_postMessage(channel=channel, text=text, blocks=_dicts(blocks),
+                                                  thread_ts=thread_ts, metadata=metadata)
         return posted["channel"], posted["ts"]
 
     def update(self, channel: str, ts: str, text: str, blocks: Blocks = None) -> None:

@@ -52,6 +52,7 @@ class Settings:
     host: str = "0.0.0.0"  # noqa: S104 -- a server in a container listens on every interface
     admins: tuple[str, ...] = field(default_factory=tuple)
     platform_channel: str | None = None
+    slack_pace_seconds: float = 1.0  # between two messages to one channel (Slack: about one a second); 0: no pace
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
 
     @property
@@ -120,6 +121,12 @@ class Settings:
                     f"PFP_ADMINS must list Slack user IDs separated by commas (like U0123ABCD), "
                     f"not {admin!r}: find an ID in the person's Slack profile, under 'Copy member ID'."
                 )
+        pace_text = get("PFP_SLACK_PACE_SECONDS") or "1"
+        if not re.fullmatch(r"[0-9]{1,2}(\.[0-9]+)?", pace_text) or float(pace_text) > 10:
+            raise SettingsError(
+                f"PFP_SLACK_PACE_SECONDS must be the seconds between two messages to one channel, from 0 (no pace) "
+                f"to 10, such as 1 or 1.5, not {pace_text!r}."
+            )
         return cls(
             reminders=_reminder_settings(get),
             slack_bot_token=bot_token,
@@ -132,6 +139,7 @@ class Settings:
             host=get("HOST") or "0.0.0.0",  # noqa: S104
             admins=admins,
             platform_channel=platform_channel,
+            slack_pace_seconds=float(pace_text),
         )
 
 

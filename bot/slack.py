@@ -1,4 +1,5 @@
-"""The Slack Web API client: pointed where settings say, retrying what Slack asks us to retry."""
+"""The Slack Web API client: pointed where settings say, retrying what Slack asks us to retry; and the
+process's Notifier around it, paced as settings say."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.notifier import Notifier
+from bot.pace import Pace
 from bot.settings import Settings
 
 
@@ -23,3 +26,9 @@ def make_web_client(settings: Settings) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def make_notifier(settings: Settings) -> Notifier:
+    """The one way out to Slack for this process (create_app's, the scheduler's, `pfp reminders tick`'s):
+    one pace for all its messages, so every sender in the process keeps to Slack's per-channel pace."""
+    return Notifier(make_web_client(settings), pace=Pace(settings.slack_pace_seconds))

@@ -25,8 +25,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
+from bot.notifier import Notifier
 from bot.server import BackgroundServer, make_wsgi_app
 from bot.settings import Settings
+from bot.slack import make_notifier
 from bot.startup import prepare_database
 from storage.db import make_engine, make_session_factory
 from tests.slack_fake import FakeSlack, SlackSigner
@@ -157,6 +159,9 @@ def bot_settings(fake: FakeSlack, database_url: str) -> Settings:
         database_url=database_url,
         admins=(ADMIN,),
         platform_channel=PLATFORM_CHANNEL,
+        # No pace by default: a paced second per message in one channel would add minutes to the suite
+        # (tests/e2e/test_stale_nudges.py runs the real pace against the fake's per-channel limit).
+        slack_pace_seconds=0.0,
     )
 
 
@@ -182,6 +187,7 @@ class RunningBot:
     clock: MovableClock
     engine: Engine
     executor: TrackingExecutor
+    notifier: Notifier  # the app's own, as `pfp serve` hands it to the scheduled jobs
 
     def session(self) -> Session:
         return self.sessions()
@@ -197,12 +203,13 @@ def serve_bot(
 ) -> Iterator[RunningBot]:
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
     executor = TrackingExecutor()
-    app = create_app(settings, engine=engine, clock=clock, listener_executor=executor)
+    notifier = make_notifier(settings)
+    app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor)
     server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock))
     url = f"http://127.0.0.1:{server.port}"
     signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
     try:
-        yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor)
+        yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier)
         executor.wait_idle()
     finally:
         server.stop()

@@ -32,6 +32,7 @@ def test_a_minimal_environment_gives_the_defaults():
     assert settings.socket_mode is False
     assert settings.admins == ()
     assert settings.platform_channel is None
+    assert settings.slack_pace_seconds == 1.0
 
 
 def test_values_are_taken_as_given_and_blank_ones_count_as_unset():
@@ -66,6 +67,13 @@ def test_admins_are_a_tuple_of_user_ids():
     assert load(PFP_ADMINS="").admins == ()
 
 
+def test_the_pace_of_messages_is_seconds_between_two_in_one_channel_and_zero_turns_it_off():
+    assert load(PFP_SLACK_PACE_SECONDS="1.5").slack_pace_seconds == 1.5
+    assert load(PFP_SLACK_PACE_SECONDS="0").slack_pace_seconds == 0.0
+    assert load(PFP_SLACK_PACE_SECONDS="10").slack_pace_seconds == 10.0
+    assert load(PFP_SLACK_PACE_SECONDS=" ").slack_pace_seconds == 1.0
+
+
 @pytest.mark.parametrize(
     ("changes", "variable"),
     [
@@ -86,6 +94,11 @@ def test_admins_are_a_tuple_of_user_ids():
         pytest.param({"PORT": "70000"}, "PORT", id="port-70000"),
         pytest.param({"PORT": "-1"}, "PORT", id="port-negative"),
         pytest.param({"PFP_ADMINS": "UADMIN1,@alice"}, "PFP_ADMINS", id="admins-handle"),
+        pytest.param({"PFP_SLACK_PACE_SECONDS": "fast"}, "PFP_SLACK_PACE_SECONDS", id="pace-word"),
+        pytest.param({"PFP_SLACK_PACE_SECONDS": "-1"}, "PFP_SLACK_PACE_SECONDS", id="pace-negative"),
+        pytest.param({"PFP_SLACK_PACE_SECONDS": "11"}, "PFP_SLACK_PACE_SECONDS", id="pace-too-slow"),
+        pytest.param({"PFP_SLACK_PACE_SECONDS": "nan"}, "PFP_SLACK_PACE_SECONDS", id="pace-nan"),
+        pytest.param({"PFP_SLACK_PACE_SECONDS": "1e3"}, "PFP_SLACK_PACE_SECONDS", id="pace-exponent"),
     ],
 )
 def test_a_missing_or_malformed_setting_is_one_line_naming_the_variable(changes, variable):
@@ -100,6 +113,11 @@ def test_a_missing_or_malformed_setting_is_one_line_naming_the_variable(changes,
 def test_the_port_error_quotes_the_value_given():
     with pytest.raises(SettingsError, match="'70000'"):
         load(PORT="70000")
+
+
+def test_the_pace_error_quotes_the_value_given():
+    with pytest.raises(SettingsError, match="'-1'"):
+        load(PFP_SLACK_PACE_SECONDS="-1")
 
 
 def test_the_admins_error_quotes_the_bad_entry():

@@ -370,6 +370,51 @@ def test_delay_next_and_client_timeout(fake: FakeSlack) -> None:
         client_for(fake, timeout=0.1).auth_test()  # type: ignore[arg-type]
 
 
+def test_a_second_message_in_one_channel_within_a_second_is_refused_as_slack_refuses_it(fake: FakeSlack) -> None:
+    fake.limit_messages_per_channel(per_second=1.0)
+    client = client_for(fake)
+    assert client.chat_postMessage(channel="C1", text="first")["ok"] is True
+    with pytest.raises(SlackApiError) as info:
+        client.chat_postMessage(channel="C1", text="too soon")
+    assert info.value.response.status_code == 429
+    assert info.value.response.headers["Retry-After"] == "1"
+    assert info.value.response["error"] == "ratelimited"
+    assert client.chat_postMessage(channel="C2", text="another channel")["ok"] is True
+    assert client.chat_postMessage(channel="U1", text="a DM")["ok"] is True
+    with pytest.raises(SlackApiError):  # the same DM, by its channel id
+        client.chat_postMessage(channel=fake.dm_channel_id("U1"), text="too soon")
+    client.chat_postEphemeral(channel="C1", user="U1", text="not a message in the channel")
+    client.chat_update(channel="C1", ts="1700000000.000100", text="nor is an update")
+    assert [(c.body["channel"], c.body["text"]) for c in fake.ratelimited()] == [
+        ("C1", "too soon"), (fake.dm_channel_id("U1"), "too soon")]
+    assert [m["text"] for m in fake.delivered("C1")] == ["first"]  # refused, so never delivered
+    assert len(fake.calls_to("chat.postMessage")) == 5  # every attempt is still recorded
+    fake.limit_messages_per_channel(None)
+    assert client.chat_postMessage(channel="C1", text="no limit now")["ok"] is True
+
+
+def test_a_message_after_the_interval_is_accepted(fake: FakeSlack) -> None:
+    fake.limit_messages_per_channel(per_second=5.0)
+    client = client_for(fake)
+    client.chat_postMessage(channel="C1", text="first")
+    time.sleep(0.2)
+    assert client.chat_postMessage(channel="C1", text="a fifth of a second later")["ok"] is True
+    posts = fake.calls_to("chat.postMessage")
+    assert posts[1].at - posts[0].at >= 0.2 and fake.ratelimited() == []
+
+
+def test_a_message_refused_for_its_channel_is_accepted_once_the_rate_limit_handler_waited(
+        fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(builtin_handlers, "random", types.SimpleNamespace(random=lambda: 0.0))
+    fake.limit_messages_per_channel(per_second=1.0)
+    client = client_for(fake)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
+    client.chat_postMessage(channel="C1", text="first")
+    assert client.chat_postMessage(channel="C1", text="second")["ok"] is True
+    assert len(fake.ratelimited()) == 1
+    assert [m["text"] for m in fake.delivered("C1")] == ["first", "second"]
+
+
 # ---------------------------------------------------------------- wait_for & response_url
 
 

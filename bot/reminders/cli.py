@@ -62,8 +62,7 @@ def preview(args: argparse.Namespace, engine, settings) -> int:
 
 
 def tick(args: argparse.Namespace, engine, settings, clock) -> int:
-    from bot.notifier import Notifier
-    from bot.slack import make_web_client
+    from bot.slack import make_notifier
     from scheduled.scheduler import JOBS
     from storage.db import make_session_factory
     from storage.pauses import paused_rules
@@ -75,7 +74,7 @@ def tick(args: argparse.Namespace, engine, settings, clock) -> int:
             return 2
         clock = _FixedClock(moment)
     owner = f"{socket.gethostname()}:{os.getpid()}"
-    notifier, outcomes = Notifier(make_web_client(settings)), Counter()
+    notifier, outcomes = make_notifier(settings), Counter()
     with make_session_factory(engine)() as session:
         paused = paused_rules(session)
     for job in [job for job in JOBS if job.RULE not in paused]:

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.notifier import Notifier
 from bot.reminders.article7_blocks import SUBMITTED
 from bot.reminders.blocks import POST_NEED
 from bot.reminders.delivery import EVENT_TYPE, Outcome
@@ -45,7 +44,7 @@ def season(bot):
 
 def tick(bot, owner: str = "scheduler-1") -> Counter:
     with bot.session() as session:
-        return article7_reminders.run(session, bot.clock, Notifier(bot.app.client), SETTINGS, owner=owner)
+        return article7_reminders.run(session, bot.clock, bot.notifier, SETTINGS, owner=owner)
 
 
 def travel(bot, until: datetime, *, every: timedelta = timedelta(hours=3)) -> Counter:
@@ -127,7 +126,7 @@ def test_a_second_scheduler_ticking_at_the_same_moment_sends_nothing_more(season
 def test_a_dead_senders_claim_is_taken_over_and_a_message_slack_already_has_is_not_sent_again(season):
     bot = season
     bot.clock.current = datetime(2027, 3, 1, 14, tzinfo=UTC)
-    notifier = Notifier(bot.app.client)
+    notifier = bot.notifier
     sent_before_dying = Article7Reminder("SN", 2027, -60)
     silent_death = Article7Reminder("CO", 2027, -60)
     with bot.session() as session:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.calendar import COMMAND_LINE, EventForm, add_event, unit_of_work
-from bot.notifier import Notifier
 from bot.platform.blocks import CONFIRM, EDIT
 from bot.reminders.blocks import POST_NEED, POST_OFFER
 from bot.reminders.delivery import EVENT_TYPE, Outcome
@@ -22,7 +21,7 @@ SETTINGS = ReminderSettings()
 
 def tick(bot, owner: str = "scheduler-1"):
     with bot.session() as session:
-        return platform_updates.run(session, bot.clock, Notifier(bot.app.client), SETTINGS, owner=owner)
+        return platform_updates.run(session, bot.clock, bot.notifier, SETTINGS, owner=owner)
 
 
 def asked(bot, user_id: str) -> list[dict]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.notifier import Notifier
 from bot.reminders.delivery import EVENT_TYPE, Outcome
 from bot.settings import ReminderSettings
 from scheduled import weekly_digest
@@ -18,7 +17,7 @@ from tests.e2e.flows import delegate, need_values, post_entry, register
 
 def tick(bot, owner: str = "one"):
     with bot.session() as session:
-        return weekly_digest.run(session, bot.clock, Notifier(bot.app.client), ReminderSettings(), owner=owner,
+        return weekly_digest.run(session, bot.clock, bot.notifier, ReminderSettings(), owner=owner,
                                  isu_channel=ISU_CHANNEL)
 
 

@@ -14,8 +14,10 @@ import email.policy
 import hashlib
 import itertools
 import json
+import math
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,13 +46,15 @@ class Call:
 
     ``method`` is the API method ("chat.postMessage"), "response_url" for
     response_url posts, or the raw path for anything else. ``headers`` keys are
-    lower-cased so tests do not depend on how a client capitalises them.
+    lower-cased so tests do not depend on how a client capitalises them. ``at`` is
+    when it arrived, on ``time.monotonic()``'s clock.
     """
 
     method: str
     body: dict
     headers: dict
     path: str
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -222,6 +226,10 @@ class FakeSlack:
         self._history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
         self._uploads: dict[str, dict] = {}  # file id -> {"filename", "length", "content" once uploaded}
         self._file_counter = itertools.count(1)
+        self._message_interval: float | None = None  # limit_messages_per_channel: seconds between two posts
+        self._retry_after = 1  # what a post refused by that limit is told to wait, in whole seconds
+        self._last_message_at: dict[str, float] = {}  # channel -> when the last post accepted there arrived
+        self._ratelimited: list[Call] = []  # posts refused by that limit, oldest first
         self._ts_counter = itertools.count(1)
         self._view_counter = itertools.count(1)
         self._response_counter = itertools.count(1)
@@ -290,9 +298,15 @@ class FakeSlack:
             return [c for c in self._calls if method in ("*", c.method)]
 
     def clear(self) -> None:
-        """Forget recorded calls (faults, users and responders are kept)."""
+        """Forget recorded calls, refused ones too (faults, limits, users and responders are kept)."""
         with self._lock:
             self._calls.clear()
+            self._ratelimited.clear()
+
+    def ratelimited(self) -> list[Call]:
+        """The chat.postMessage calls refused by limit_messages_per_channel, oldest first."""
+        with self._lock:
+            return list(self._ratelimited)
 
     def clear_faults(self) -> None:
         """Drop pending fail/delay/disconnect injections."""
@@ -403,6 +417,31 @@ class FakeSlack:
         """Close the connection without any answer for the next ``times`` matching calls."""
         self._add_fault(_Fault("disconnect", method, times))
 
+    def limit_messages_per_channel(self, per_second: float | None = 1.0) -> None:
+        """Refuse what Slack refuses: from now on, a chat.postMessage arriving less than ``1/per_second``
+        after the last one accepted in the same channel (a DM is one) gets HTTP 429, Retry-After and
+        ``ratelimited``, and is recorded in ``ratelimited()``. Stricter than Slack, which lets short bursts
+        through: none is let through here. Other channels and methods are not limited. ``None`` lifts it."""
+        if per_second is not None and not per_second > 0:
+            raise ValueError("per_second must be more than 0 (or None to lift the limit)")
+        with self._lock:
+            self._message_interval = None if per_second is None else 1 / per_second
+            self._retry_after = 1 if per_second is None else max(1, math.ceil(1 / per_second))
+            self._last_message_at.clear()
+
+    def _over_message_limit(self, call: Call) -> bool:
+        """Whether a post comes too soon after the last one accepted in its channel; if not, it is that one."""
+        with self._lock:
+            if self._message_interval is None:
+                return False
+            channel = self._channel_for(str(call.body.get("channel", "")))
+            last = self._last_message_at.get(channel)
+            if last is not None and call.at - last < self._message_interval:
+                self._ratelimited.append(call)
+                return True
+            self._last_message_at[channel] = call.at
+            return False
+
     def _add_fault(self, fault: _Fault) -> None:
         if fault.times < 1:
             raise ValueError("times must be >= 1")
@@ -460,6 +499,9 @@ class FakeSlack:
             if needed is not None:
                 refusal = {"ok": False, "error": "missing_scope", "needed": needed, "provided": granted}
                 return _json_reply(refusal, headers=scope_header)
+        if method == "chat.postMessage" and self._over_message_limit(call):
+            refusal_headers = {**scope_header, "Retry-After": str(self._retry_after)}
+            return _json_reply({"ok": False, "error": "ratelimited"}, status=429, headers=refusal_headers)
         answer = _json_reply(self._dispatch(call), headers=scope_header)
         hold = self._take_fault(method, ("hold",))
         if hold is not None:
