@@ -60,8 +60,10 @@ class BackgroundServer:
     def __init__(self, wsgi: WSGIApp, *, host: str = "127.0.0.1", port: int = 0) -> None:
         import threading
 
-        # A short poll interval, so stopping does not wait for a one-second select to time out.
-        self._server = create_server(wsgi, host=host, port=port, asyncore_loop_timeout=0.05)
+        # Waitress reads asyncore_loop_timeout as a whole number of seconds: 0.05 became 0, a select that
+        # never waits, and a core spent spinning while idle. Its one second is fine: stop() wakes the loop
+        # through its trigger rather than waiting for the select to time out.
+        self._server = create_server(wsgi, host=host, port=port, asyncore_loop_timeout=1)
         self._thread = threading.Thread(target=self._server.run, name="pfp-http", daemon=True)
         self._thread.start()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +10,7 @@ from bot.clock import Clock
 from bot.meetings.blocks import day_before_message
 from bot.meetings.reminders import MEETING, meeting_reminders_due, to_invitee
 from bot.notifier import Notifier
-from bot.reminders.delivery import deliver_all
+from bot.reminders.delivery import Zones, deliver_all, time_zones
 from bot.settings import ReminderSettings
 from storage.models import MeetingInvitation
 
@@ -19,9 +18,9 @@ RULE = MEETING
 
 
 def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,
-        isu_channel: str | None = None) -> Counter:
+        isu_channel: str | None = None, zones: Zones | None = None) -> Counter:
     now = clock.now()
-    zones = cache(notifier.timezone_of)
+    zones = zones or time_zones(notifier)
 
     def compose(reminder, tr, _today):
         return day_before_message(tr, session.get_one(MeetingInvitation, reminder.invitation_id))

@@ -4,7 +4,6 @@ focal point asked for new or updated Platform information, exactly once per meet
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +11,7 @@ from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.platform.rules import state_entries
 from bot.reminders.blocks import platform_message
-from bot.reminders.delivery import deliver_all, to_focal_point
+from bot.reminders.delivery import Zones, deliver_all, time_zones, to_focal_point
 from bot.reminders.rules import PLATFORM, platform_due
 from bot.settings import ReminderSettings
 
@@ -20,12 +19,11 @@ RULE = PLATFORM
 
 
 def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,
-        isu_channel: str | None = None) -> Counter:
+        isu_channel: str | None = None, zones: Zones | None = None) -> Counter:
     now = clock.now()
-    zones = cache(notifier.timezone_of)
 
     def compose(reminder, tr, today):
         return platform_message(tr, reminder, state_entries(session, reminder.state_code), today=today, now=now)
 
     return deliver_all(session, notifier, platform_due(session, now.date(), settings), compose, now=now, owner=owner,
-                       settings=settings, destine=to_focal_point(zones))
+                       settings=settings, destine=to_focal_point(zones or time_zones(notifier)))

@@ -15,17 +15,38 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.notifier import Notifier
+from bot.reminders.delivery import time_zones
 from bot.settings import ReminderSettings
-from scheduled import article7_reminders, platform_updates, stale_entries, weekly_digest
+from scheduled import article7_reminders, meeting_reminders, platform_updates, stale_entries, weekly_digest
 from storage.db import make_session_factory
 from storage.pauses import paused_rules
 
 log = logging.getLogger(__name__)
-JOBS = (article7_reminders, platform_updates, stale_entries, weekly_digest)  # each tick runs each, in this order
+# Each tick runs each job once, in this order.
+JOBS = (article7_reminders, platform_updates, stale_entries, weekly_digest, meeting_reminders)
 LEADER_LOCK = 7_020_427  # pg_advisory_lock's key for "the pfp scheduler"; any fixed number of ours
+
+
+def run_jobs(sessions: sessionmaker[Session], clock: Clock, notifier: Notifier, settings: ReminderSettings, *,
+             owner: str, isu_channel: str | None) -> Counter:
+    """One tick's work, for the scheduler and `pfp reminders tick`: every job not paused, once, each in a
+    session of its own. The jobs share one cache of time zones, so a person several of them reach costs
+    one users.info per tick."""
+    zones = time_zones(notifier)
+    with sessions() as session:
+        paused = paused_rules(session)
+    outcomes: Counter = Counter()
+    for job in JOBS:
+        if job.RULE in paused:
+            continue
+        with sessions() as session:
+            outcomes += job.run(session, clock, notifier, settings, owner=owner, isu_channel=isu_channel,
+                                zones=zones)
+    return outcomes
 
 
 class Scheduler:
@@ -58,15 +79,8 @@ class Scheduler:
         """One tick: every job, once; None when another process leads."""
         if not self.leads():
             return None
-        outcomes: Counter = Counter()
-        with self._sessions() as session:
-            paused = paused_rules(session)
-        for job in JOBS:
-            if job.RULE in paused:
-                continue
-            with self._sessions() as session:
-                outcomes += job.run(session, self._clock, self._notifier, self._settings, owner=self.owner,
-                                    isu_channel=self._isu_channel)
+        outcomes = run_jobs(self._sessions, self._clock, self._notifier, self._settings, owner=self.owner,
+                            isu_channel=self._isu_channel)
         if outcomes:
             log.info("reminders: %s", ", ".join(f"{n} {o.value}" for o, n in sorted(outcomes.items())))
         return outcomes

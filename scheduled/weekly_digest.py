@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.reminders.blocks import digest_message
-from bot.reminders.delivery import deliver_all, to_channel
+from bot.reminders.delivery import Zones, deliver_all, to_channel
 from bot.reminders.digest import DIGEST, digest_due, digest_facts
 from bot.settings import ReminderSettings
 
@@ -17,7 +17,8 @@ RULE = DIGEST
 
 
 def run(session: Session, clock: Clock, notifier: Notifier, settings: ReminderSettings, *, owner: str,
-        isu_channel: str | None = None) -> Counter:
+        isu_channel: str | None = None, zones: Zones | None = None) -> Counter:
+    """`zones` is unused: the digest goes to a channel, in Geneva's hours."""
     if isu_channel is None:
         return Counter()
     now = clock.now()

@@ -3,14 +3,20 @@ leads, and another takes over when the leader stops; started in the background i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from slack_sdk import WebClient
+from sqlalchemy import select
 
+from bot.calendar import COMMAND_LINE, EventForm, add_event
 from bot.notifier import Notifier
+from bot.platform import rules as p
 from bot.registration.people import meet
 from bot.settings import ReminderSettings
 from scheduled.scheduler import Scheduler
+from storage.models import EventKind, Person
+from tests.bot.test_matching import need_form
+from tests.conftest import ISU_CHANNEL
 
 
 def focal_point(database, clock, user_id: str, state: str) -> None:
@@ -20,9 +26,9 @@ def focal_point(database, clock, user_id: str, state: str) -> None:
         session.commit()
 
 
-def scheduler(engine, clock, fake_slack, owner: str) -> Scheduler:
+def scheduler(engine, clock, fake_slack, owner: str, isu_channel: str | None = None) -> Scheduler:
     client = WebClient(token=fake_slack.token, base_url=fake_slack.base_url)
-    return Scheduler(engine, clock, Notifier(client), ReminderSettings(), owner=owner)
+    return Scheduler(engine, clock, Notifier(client), ReminderSettings(), owner=owner, isu_channel=isu_channel)
 
 
 def test_a_tick_sends_what_is_due_and_the_next_tick_nothing_more(engine, database, clock, fake_slack):
@@ -35,6 +41,28 @@ def test_a_tick_sends_what_is_due_and_the_next_tick_nothing_more(engine, databas
         assert [o.value for o in one.tick()] == ["done"]
     finally:
         one.stop()
+
+
+def test_one_tick_asks_slack_a_persons_time_zone_once_however_many_jobs_reach_them(engine, database, clock,
+                                                                               fake_slack):
+    """Cambodia's focal point is due three reminders on one Monday (Article 7 at -60 days, the Platform
+    8 weeks before a meeting, a stale need), and the ISU its digest: one users.info for the three."""
+    focal_point(database, clock, "UKHMER1", "KH")
+    fake_slack.set_user("UKHMER1", tz="Asia/Phnom_Penh")
+    with database() as session:
+        person = session.scalars(select(Person).where(Person.slack_user_id == "UKHMER1")).one()
+        p.post(session, person, need_form(), now=datetime(2026, 8, 30, tzinfo=UTC))  # stale by 28 February
+        add_event(session, COMMAND_LINE, EventForm(kind=EventKind.INTERSESSIONAL, title="Intersessional Meetings",
+                                                   starts_on=date(2027, 4, 26), ends_on=date(2027, 4, 29),
+                                                   place="Geneva"), now=clock.now())
+        session.commit()
+    clock.current = datetime(2027, 3, 1, 9, tzinfo=UTC)  # a Monday, 16:00 in Phnom Penh, 10:00 in Geneva
+    one = scheduler(engine, clock, fake_slack, "one", isu_channel=ISU_CHANNEL)
+    try:
+        assert one.tick()["sent"] == 4
+    finally:
+        one.stop()
+    assert [call.body["user"] for call in fake_slack.calls_to("users.info")] == ["UKHMER1"]
 
 
 def test_on_postgresql_one_scheduler_leads_and_another_takes_over_when_it_stops(engine, database, clock,

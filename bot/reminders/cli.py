@@ -7,7 +7,6 @@ import argparse
 import os
 import socket
 import sys
-from collections import Counter
 from datetime import UTC, date, datetime
 
 
@@ -63,9 +62,8 @@ def preview(args: argparse.Namespace, engine, settings) -> int:
 
 def tick(args: argparse.Namespace, engine, settings, clock) -> int:
     from bot.slack import make_notifier
-    from scheduled.scheduler import JOBS
+    from scheduled.scheduler import run_jobs
     from storage.db import make_session_factory
-    from storage.pauses import paused_rules
 
     if args.at is not None:
         moment = moment_of(args.at)
@@ -74,13 +72,8 @@ def tick(args: argparse.Namespace, engine, settings, clock) -> int:
             return 2
         clock = _FixedClock(moment)
     owner = f"{socket.gethostname()}:{os.getpid()}"
-    notifier, outcomes = make_notifier(settings), Counter()
-    with make_session_factory(engine)() as session:
-        paused = paused_rules(session)
-    for job in [job for job in JOBS if job.RULE not in paused]:
-        with make_session_factory(engine)() as session:
-            outcomes += job.run(session, clock, notifier, settings.reminders, owner=owner,
-                                isu_channel=settings.isu_channel)
+    outcomes = run_jobs(make_session_factory(engine), clock, make_notifier(settings), settings.reminders,
+                        owner=owner, isu_channel=settings.isu_channel)
     shown = ", ".join(f"{count} {outcome.value}" for outcome, count in sorted(outcomes.items())) or "nothing due"
     print(f"pfp: reminders at {clock.now().isoformat()}: {shown}.")
     return 0

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -71,9 +72,16 @@ class Destination:
 
 
 Destine = Callable[[Session, Any], "Destination | None"]
+Zones = Callable[[str], "str | None"]  # a person's Slack id -> their time zone's name, None if Slack cannot tell
 
 
-def to_focal_point(zones: Callable[[str], str | None]) -> Destine:
+def time_zones(notifier: Notifier) -> Zones:
+    """Each person's time zone from Slack's users.info, asked once per person for as long as this lives: a
+    tick makes one and hands it to every job, so a person several jobs reach is looked up once."""
+    return cache(notifier.timezone_of)
+
+
+def to_focal_point(zones: Zones) -> Destine:
     """The State's focal point now, in their language and time zone (Slack's users.info)."""
     def destine(session: Session, reminder: Any) -> Destination | None:
         person: Person | None = recipient_of(session, reminder)
