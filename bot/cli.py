@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.clock import Clock
+from bot.meetings import cli as meetings_cli
 from bot.reminders import cli as reminders_cli
 from bot.settings import Settings, SettingsError, database_url_from_env
 
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     _calendar_parser(commands)
     _article7_parser(commands)
     reminders_cli.add_parser(commands)
+    meetings_cli.add_parser(commands)
     commands.add_parser("scheduler", help="run the reminders' scheduler alone (with PFP_SCHEDULER=off in pfp serve)")
     args = parser.parse_args(argv)
 
@@ -77,6 +79,8 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         return _calendar(args, clock or SystemClock())
     if args.command == "reminders" and args.action == "preview":  # the same: it sends nothing
         return _preview(args)
+    if args.command == "meeting":  # the same
+        return meetings_cli.run(args, database_for=_database_for, fail=_fail, write_stdout=_write_stdout)
     if args.command == "article7":  # the same
         from bot.clock import SystemClock
 

@@ -53,16 +53,17 @@ def _catalog(language: str) -> gettext.NullTranslations:
 
 
 @cache
-def _templates(language: str) -> Environment:
-    # One environment per language: installing translations is global to an environment.
+def _templates(language: str, *, document: bool = False) -> Environment:
+    # One environment per language: installing translations is global to an environment. Slack text is
+    # mrkdwn, escaped by `finalize`; a document (a Markdown report) is written as it is.
     environment = Environment(
         loader=PackageLoader("bot", "templates"),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # noqa: S701 -- output is mrkdwn, escaped by `finalize`, not HTML
-        finalize=lambda value: escape(value) if isinstance(value, str) else value,  # mrkdwn-safe output
+        autoescape=False,  # noqa: S701 -- output is mrkdwn or Markdown, never HTML
+        finalize=None if document else (lambda value: escape(value) if isinstance(value, str) else value),
     )
     environment.install_gettext_translations(_catalog(language), newstyle=True)  # type: ignore[attr-defined]
     return environment
@@ -105,6 +106,10 @@ class Translator:
 
     def render(self, template: str, **values: Any) -> Mrkdwn:
         return Mrkdwn(_templates(self.language).get_template(template).render(tr=self, **values).strip())
+
+    def document(self, template: str, **values: Any) -> str:
+        """A file's text (a Markdown report), in this language: nothing escaped for Slack."""
+        return _templates(self.language, document=True).get_template(template).render(tr=self, **values).strip() + "\n"
 
     def country(self, code: str) -> str:
         return country_name(code, self.language)

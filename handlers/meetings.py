@@ -17,21 +17,28 @@ from bot.meetings.blocks import (
     APPROVE,
     ASK,
     ASK_FORM,
+    CHALLENGE_TO_NEED,
     DECLINE,
     DECLINE_FORM,
     DECLINE_INVITATION,
+    DRAFT,
+    FINALISE,
+    OUTCOMES_FORM,
+    RECORD,
     REQUEST_FORM,
     SCHEDULE_FORM,
     WITHDRAW,
 )
 from bot.meetings.rules import F_ANSWER, F_QUESTION, F_REASON, Move
+from bot.platform.blocks import need_form
 from bot.registration.people import is_isu
 from handlers.commands import Subcommands
 from handlers.modals import after_ack, open_then_fill
 from storage.states import list_parties_on
 
 # Which move each button and modal makes.
-BUTTONS = {APPROVE: Move.SCHEDULE, ASK: Move.ASK, DECLINE: Move.DECLINE, ANSWER: Move.ANSWER}
+BUTTONS = {APPROVE: Move.SCHEDULE, ASK: Move.ASK, DECLINE: Move.DECLINE, ANSWER: Move.ANSWER, RECORD: Move.RECORD}
+MOVE_BUTTONS = {WITHDRAW: Move.WITHDRAW, DRAFT: Move.DRAFT, FINALISE: Move.FINALISE}  # no form: the move at once
 FORMS = {ASK_FORM: (Move.ASK, F_QUESTION), DECLINE_FORM: (Move.DECLINE, F_REASON), ANSWER_FORM: (Move.ANSWER, F_ANSWER)}
 FORM_OF = {Move.ASK: ASK_FORM, Move.DECLINE: DECLINE_FORM, Move.ANSWER: ANSWER_FORM}
 
@@ -41,8 +48,11 @@ def register(app: App, pfp: Subcommands) -> None:
     app.view(REQUEST_FORM)(submit_request)
     for action_id in BUTTONS:
         app.action(action_id)(open_move_form)
-    app.action(WITHDRAW)(withdraw)
+    for action_id in MOVE_BUTTONS:
+        app.action(action_id)(move_button)
     app.view(SCHEDULE_FORM)(submit_schedule)
+    app.view(OUTCOMES_FORM)(submit_outcomes)
+    app.action(CHALLENGE_TO_NEED)(challenge_to_need)
     for callback_id in FORMS:
         app.view(callback_id)(submit_text)
     app.action(ACCEPT_INVITATION)(answer_invitation)
@@ -105,8 +115,12 @@ def open_move_form(ack: Ack, body: dict, action: dict, context: BoltContext) -> 
         request = rules.check_move(context["db"], request_id=request_id, actor=context["person"], move_=move,
                                    seen=seen)
         tr = context["tr"]
-        view = (blocks.schedule_form(tr, request, context["clock"].now().date()) if move == Move.SCHEDULE
-                else blocks.text_form(tr, request, FORM_OF[move]))
+        if move == Move.SCHEDULE:
+            view = blocks.schedule_form(tr, request, context["clock"].now().date())
+        elif move == Move.RECORD:
+            view = blocks.outcomes_form(tr, request)
+        else:
+            view = blocks.text_form(tr, request, FORM_OF[move])
         context["notifier"].open_view(trigger, view)
 
     after_ack(body, context, open_form)
@@ -150,10 +164,40 @@ def submit_text(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     _decide(body, context, request_id, seen, move, text=text)
 
 
-def withdraw(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+def move_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """Withdraw, Draft the report, Mark final: the move at once (their confirmation is Slack's dialog)."""
     request_id, seen = blocks.read_button(action)
     ack()
-    _decide(body, context, request_id, seen, Move.WITHDRAW)
+    _decide(body, context, request_id, seen, MOVE_BUTTONS[action["action_id"]])
+
+
+def submit_outcomes(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    tr = context["tr"]
+    request_id, seen = blocks.read_form_metadata(view)
+    try:
+        outcomes = rules.read_outcomes(payloads.form_values(view), language=tr.language)
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack()
+    _decide(body, context, request_id, seen, Move.RECORD, outcomes=outcomes)
+
+
+def challenge_to_need(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """A challenge the meeting identified, as a need's form pre-filled; the State chooses its visibility and
+    gives its consent in the form, as for any need."""
+    request_id, index = blocks.read_challenge_button(action)
+    trigger = payloads.trigger_id(body)
+    ack()
+
+    def open_form() -> None:
+        challenge = rules.challenge_of(context["db"], context["person"], request_id=request_id, index=index)
+        context["notifier"].open_view(trigger, need_form(context["tr"], None, channel=None, prefill={
+            "title": challenge[:150], "description": context["tr"]._(
+                "{challenge}\n(Identified in individualised meeting #{number}.)", challenge=challenge,
+                number=request_id)}))
+
+    after_ack(body, context, open_form)
 
 
 def answer_invitation(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:

@@ -439,6 +439,10 @@ class MeetingRequest(Base):
     place: Mapped[str | None] = mapped_column(String(500))  # a room, or a video link
     review_channel: Mapped[str | None] = mapped_column(String(32))  # the ISU channel's message, updated in place
     review_ts: Mapped[str | None] = mapped_column(String(32))
+    # After the meeting: {"challenges": [...], "measures": "...", "commitments": [{"who", "what", "by"}]}.
+    outcomes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the report as frozen by Mark final
+    report_final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     requester_channel: Mapped[str | None] = mapped_column(String(32))  # the requester's DM about it, kept current
     requester_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

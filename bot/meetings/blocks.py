@@ -38,10 +38,13 @@ from bot.i18n import Translator
 from bot.meetings import rules
 from bot.meetings.rules import (
     F_ANSWER,
+    F_CHALLENGES,
+    F_COMMITMENTS,
     F_DATES,
     F_DAY,
     F_END,
     F_LANGUAGE,
+    F_MEASURES,
     F_OCCASION,
     F_OVERRIDE,
     F_PLACE,
@@ -78,6 +81,8 @@ REQUEST_FORM, SCHEDULE_FORM, ASK_FORM, ANSWER_FORM, DECLINE_FORM = (
 APPROVE, ASK, DECLINE, ANSWER, WITHDRAW = (
     "meeting.approve", "meeting.ask", "meeting.decline", "meeting.answer", "meeting.withdraw")
 ACCEPT_INVITATION, DECLINE_INVITATION = "meeting.invitation.accept", "meeting.invitation.decline"
+RECORD, DRAFT, FINALISE, CHALLENGE_TO_NEED = "meeting.record", "meeting.draft", "meeting.finalise", "meeting.to_need"
+OUTCOMES_FORM = "meeting_outcomes"
 NEW_REQUEST = "meeting.new"
 
 STATUSES = {
@@ -309,13 +314,41 @@ def review_message(tr: Translator, request: MeetingRequest) -> tuple[str, list[B
                            section(summary(tr, request)), *_exchanges(tr, request)]
     if request.starts_at is not None and request.status not in (S.DECLINED, S.WITHDRAWN):
         blocks += [section(schedule_line(tr, request)), section(attendance(tr, request))]
+    blocks += outcomes_blocks(tr, request)
+    buttons = []
     if request.status in (S.REQUESTED, S.INFORMATION_ASKED):
-        blocks.append(ActionsBlock(block_id=f"meeting:{request.id}", elements=[
+        buttons = [
             ButtonElement(text=tr._("Approve and schedule"), action_id=APPROVE, value=_value(request), style="primary"),
             ButtonElement(text=tr._("Ask for more information"), action_id=ASK, value=_value(request)),
             ButtonElement(text=tr._("Decline"), action_id=DECLINE, value=_value(request), style="danger"),
-        ]))
+        ]
+    if request.status in (S.SCHEDULED, S.HELD):
+        buttons.append(ButtonElement(text=tr._("Record the outcomes"), action_id=RECORD, value=_value(request)))
+    if request.status in (S.HELD, S.REPORT_DRAFTED):
+        buttons.append(ButtonElement(text=tr._("Draft the report"), action_id=DRAFT, value=_value(request),
+                                     style="primary" if request.status == S.HELD else None))
+    if request.status == S.REPORT_DRAFTED:
+        buttons.append(ButtonElement(text=tr._("Mark final"), action_id=FINALISE, value=_value(request),
+                                     confirm=ConfirmObject(title=tr._("Mark the report final?"),
+                                                           text=tr._("It can no longer be changed."),
+                                                           confirm=tr._("Mark final"), deny=tr._("Not yet"))))
+    if buttons:
+        blocks.append(ActionsBlock(block_id=f"meeting:{request.id}", elements=buttons))
     return title(tr, request), blocks
+
+
+def outcomes_blocks(tr: Translator, request: MeetingRequest) -> list[Block]:
+    """What the meeting found, once recorded."""
+    if not request.outcomes:
+        return []
+    lines = [tr.mrkdwn("*Challenges and needs identified:*")]
+    lines += [f"{i}. " + tr.mrkdwn("{text}", text=c) for i, c in enumerate(request.outcomes["challenges"], 1)]
+    lines.append(tr.mrkdwn("*Measures and plan agreed:*\n{text}", text=request.outcomes["measures"]))
+    if request.outcomes.get("commitments"):
+        lines.append(tr.mrkdwn("*Commitments:*"))
+        lines += ["• " + tr.mrkdwn("{who}: {what} ({by})", who=c["who"], what=c["what"], by=date.fromisoformat(c["by"]))
+                  for c in request.outcomes["commitments"]]
+    return [section("\n".join(lines))]
 
 
 def requester_message(tr: Translator, request: MeetingRequest) -> tuple[str, list[Block]]:
@@ -325,9 +358,12 @@ def requester_message(tr: Translator, request: MeetingRequest) -> tuple[str, lis
         blocks.append(section(tr.mrkdwn("*ISU staff ask:* {question}", question=request.exchanges[-1]["question"])))
     if request.starts_at is not None and request.status not in (S.DECLINED, S.WITHDRAWN):
         blocks += [section(schedule_line(tr, request)), section(attendance(tr, request))]
+    blocks += outcomes_blocks(tr, request)
     buttons = []
     if request.status == S.INFORMATION_ASKED:
         buttons.append(ButtonElement(text=tr._("Answer"), action_id=ANSWER, value=_value(request), style="primary"))
+    if request.status in (S.SCHEDULED, S.HELD):
+        buttons.append(ButtonElement(text=tr._("Record the outcomes"), action_id=RECORD, value=_value(request)))
     if request.status in rules.MOVES[rules.Move.WITHDRAW][0]:
         buttons.append(ButtonElement(text=tr._("Withdraw the request"), action_id=WITHDRAW, value=_value(request),
                                      style="danger", confirm=ConfirmObject(
@@ -348,8 +384,13 @@ THREAD = {
     rules.Move.SCHEDULE: N_("{who} approved and scheduled the meeting."),
     rules.Move.DECLINE: N_("{who} declined the request: {text}"),
     rules.Move.WITHDRAW: N_("{who} withdrew the request."),
+    rules.Move.RECORD: N_("{who} recorded the meeting's outcomes."),
+    rules.Move.DRAFT: N_("{who} drafted the report."),
+    rules.Move.FINALISE: N_("{who} marked the report final."),
 }
 TOLD = {
+    rules.Move.DRAFT: N_("The draft report of meeting #{number} is ready: it is attached below."),
+    rules.Move.FINALISE: N_("The report of meeting #{number} is final: it is attached below."),
     rules.Move.SCHEDULE: N_("ISU staff approved your request #{number}. The meeting is scheduled; invitations are on "
                             "their way."),
     rules.Move.DECLINE: N_("ISU staff declined your request #{number}. Their reason: {text}"),
@@ -407,6 +448,47 @@ def text_form(tr: Translator, request: MeetingRequest, callback_id: str) -> View
         action_id=block, multiline=True, max_length=rules.QUESTION_MAX)))
     return View(type="modal", callback_id=callback_id, title=tr._(heading)[:24], submit=tr._(submit)[:24],
                 close=tr._("Cancel"), private_metadata=_metadata(request), blocks=blocks)
+
+
+def outcomes_form(tr: Translator, request: MeetingRequest) -> View:
+    outcomes = request.outcomes or {}
+    commitments = "\n".join(f"{c['who']} | {c['what']} | {c['by']}" for c in outcomes.get("commitments") or [])
+    return View(type="modal", callback_id=OUTCOMES_FORM, title=tr._("The meeting's outcomes")[:24],
+                submit=tr._("Save"), close=tr._("Cancel"), private_metadata=_metadata(request), blocks=[
+        section(tr.mrkdwn("*{title}*", title=title(tr, request))),
+        InputBlock(block_id=F_CHALLENGES, label=tr._("Challenges and needs identified"),
+                   hint=tr._("One a line: each can become a need on the Platform."),
+                   element=PlainTextInputElement(action_id=F_CHALLENGES, multiline=True, max_length=rules.TEXT_MAX,
+                                                 initial_value="\n".join(outcomes.get("challenges") or []) or None)),
+        InputBlock(block_id=F_MEASURES, label=tr._("Measures and plan agreed"), element=PlainTextInputElement(
+            action_id=F_MEASURES, multiline=True, max_length=rules.TEXT_MAX,
+            initial_value=outcomes.get("measures") or None)),
+        InputBlock(block_id=F_COMMITMENTS, label=tr._("Each partner's commitments"), optional=True,
+                   hint=tr._("One a line: who | what | by when (YYYY-MM-DD)."),
+                   element=PlainTextInputElement(action_id=F_COMMITMENTS, multiline=True, max_length=rules.TEXT_MAX,
+                                                 initial_value=commitments or None)),
+    ])
+
+
+def challenges_message(tr: Translator, request: MeetingRequest) -> tuple[str, list[Block]]:
+    """To the delegation after the outcomes are recorded: each challenge can be posted as a need, which the
+    State then confirms (its visibility and consent are chosen in the need's form)."""
+    text = tr.mrkdwn("The outcomes of meeting #{number} are recorded. Post any challenge as a need on the Platform, "
+                     "so that those in a position to assist can find it:", number=request.id)
+    shown: list[Block] = [section(text)]
+    for index, challenge in enumerate((request.outcomes or {}).get("challenges") or []):
+        shown.append(section(tr.mrkdwn("{number}. {text}", number=index + 1, text=challenge)))
+        shown[-1].accessory = ButtonElement(text=tr._("Post as a need"), action_id=CHALLENGE_TO_NEED,
+                                            value=json.dumps({"meeting": request.id, "challenge": index}))
+    return text, shown
+
+
+def read_challenge_button(action: dict[str, Any]) -> tuple[int, int]:
+    data = payloads.value_object(action)
+    index = data.get("challenge")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < rules.CHALLENGES_MAX:
+        raise payloads.OutOfDate(payloads.STALE_BUTTON)
+    return payloads.record_id(data.get("meeting")), index
 
 
 # ------------------------------------------------------------------------------------------ invitations

@@ -16,7 +16,7 @@ from bot.meetings.rules import Move
 from bot.notifier import Notifier, attempt
 from bot.review import Review
 from bot.settings import Settings
-from storage.models import MeetingInvitation, MeetingRequest, Person
+from storage.models import MeetingInvitation, MeetingRequest, Person, ReportSharing
 from storage.people import focal_point_of
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,11 @@ def moved(session: Session, notifier: Notifier, settings: Settings, request: Mee
             contact, lambda tr: blocks.requester_told(tr, move, request, text)))
     if move == Move.SCHEDULE:
         send_invitations(session, notifier, settings, request, now=now)
+    if move == Move.RECORD:
+        attempt("offer the challenges as needs", lambda: notifier.notify(
+            contact, lambda tr: blocks.challenges_message(tr, request)))
+    if move in (Move.DRAFT, Move.FINALISE):
+        share_report(notifier, settings, request, contact)
     if move == Move.WITHDRAW:
         for invitation in request.invitations:
             attempt("tell an invitee the meeting is off", lambda i=invitation: notifier.notify(
@@ -137,3 +142,23 @@ def invitation_answered(session: Session, notifier: Notifier, settings: Settings
     review = Review(notifier, settings.isu_channel)
     attempt("tell the ISU thread an answer", lambda: review.thread(
         _where(request), blocks.invitation_answer_line(review.tr, invitation)))
+
+
+def share_report(notifier: Notifier, settings: Settings, request: MeetingRequest, contact: Person) -> None:
+    """The report as a Word document and as Markdown, in the ISU thread and with the delegation; once final,
+    the anonymised summary too in the thread, where the State chose to share one."""
+    from bot.meetings import report
+
+    channel, ts = _where(request)
+    kinds = [False, True] if request.sharing == ReportSharing.ANONYMISED and request.report is not None else [False]
+    for anonymised in kinds:
+        for fmt in ("docx", "md"):
+            name = report.filename(request, fmt, anonymised=anonymised)
+            content = report.render(request, fmt, anonymised=anonymised)
+            heading = Translator(request.language)._(report.TITLES["summary" if anonymised else "report"])
+            if channel and ts:
+                attempt("share the report in the ISU thread", lambda n=name, c=content, h=heading: notifier.upload(
+                    channel, n, c, title=h, thread_ts=ts, direct=False))
+            if not anonymised:
+                attempt("share the report with the delegation", lambda n=name, c=content, h=heading: notifier.upload(
+                    contact.slack_user_id, n, c, title=h))

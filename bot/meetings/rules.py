@@ -60,6 +60,8 @@ F_SITUATION, F_SOLUTIONS, F_LANGUAGE, F_SHARING = "situation", "solutions", "lan
 # The ISU's modals.
 F_DAY, F_START, F_END, F_ZONE, F_PLACE = "day", "starts", "ends", "timezone", "place"
 F_QUESTION, F_ANSWER, F_REASON = "question", "answer", "reason"
+F_CHALLENGES, F_MEASURES, F_COMMITMENTS = "challenges", "measures", "commitments"
+CHALLENGES_MAX = 10
 
 
 class Move(enum.StrEnum):
@@ -68,6 +70,9 @@ class Move(enum.StrEnum):
     SCHEDULE = "schedule"  # ISU staff approve and schedule
     DECLINE = "decline"  # ISU staff decline, with a reason
     WITHDRAW = "withdraw"  # the requester withdraws
+    RECORD = "record"  # the requester or ISU staff record the outcomes, once the meeting has started
+    DRAFT = "draft"  # ISU staff draft the report
+    FINALISE = "finalise"  # ISU staff mark the report final: frozen
 
 
 # Each move: the statuses it may start from, where it leads, and who may make it.
@@ -77,6 +82,9 @@ MOVES: dict[Move, tuple[frozenset[MeetingStatus], MeetingStatus, str]] = {
     Move.SCHEDULE: (frozenset({S.REQUESTED, S.INFORMATION_ASKED}), S.SCHEDULED, "isu"),
     Move.DECLINE: (frozenset({S.REQUESTED, S.INFORMATION_ASKED}), S.DECLINED, "isu"),
     Move.WITHDRAW: (frozenset({S.REQUESTED, S.INFORMATION_ASKED, S.SCHEDULED}), S.WITHDRAWN, "requester"),
+    Move.RECORD: (frozenset({S.SCHEDULED, S.HELD}), S.HELD, "requester"),
+    Move.DRAFT: (frozenset({S.HELD, S.REPORT_DRAFTED}), S.REPORT_DRAFTED, "isu"),
+    Move.FINALISE: (frozenset({S.REPORT_DRAFTED}), S.REPORT_FINAL, "isu"),
 }
 
 # What happened to a request, told to the person whose button or form came too late.
@@ -338,14 +346,48 @@ def read_text(values: Mapping[str, Any], name: str, limit: int, *, language: str
     return text
 
 
+def read_outcomes(values: Mapping[str, Any], *, language: str) -> dict[str, Any]:
+    """What the meeting found: the challenges and needs (one a line), the measures agreed, and each partner's
+    commitments, one a line as `who | what | YYYY-MM-DD`; a line that is not is named."""
+    form = FormReader(values, language)
+    challenges = [line.strip() for line in (form.text(F_CHALLENGES, TEXT_MAX, required=True) or "").splitlines()
+                  if line.strip()]
+    if len(challenges) > CHALLENGES_MAX:
+        form.errors[F_CHALLENGES] = (N_("Please keep to {count} challenges at most, one a line."),
+                                     {"count": CHALLENGES_MAX})
+    measures = form.text(F_MEASURES, TEXT_MAX, required=True)
+    commitments = []
+    for number, line in enumerate((form.text(F_COMMITMENTS, TEXT_MAX, required=False) or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        try:
+            if len(parts) != 3 or not parts[0] or not parts[1]:
+                raise ValueError(line)
+            by = date.fromisoformat(parts[2])
+        except ValueError:
+            form.errors[F_COMMITMENTS] = (N_(
+                "Line {number} is not written as partner | commitment | date, for example: "
+                "Norway | survey teams | 2028-06-30."),
+                {"number": number})
+            break
+        commitments.append({"who": parts[0], "what": parts[1], "by": by.isoformat()})
+    form.done()
+    return {"challenges": challenges, "measures": measures, "commitments": commitments}
+
+
 def decide(session: Session, *, request_id: int, actor: Person, move_: Move, seen: MeetingStatus | None,
-           now: datetime, text: str | None = None, schedule: Schedule | None = None) -> MeetingRequest:
+           now: datetime, text: str | None = None, schedule: Schedule | None = None,
+           outcomes: dict[str, Any] | None = None) -> MeetingRequest:
     """Makes one move, if the request still stands where the actor saw it; raises saying what happened
     meanwhile otherwise. `text` is the question, the answer or the reason; `schedule` the approval's."""
     request = check_move(session, request_id=request_id, actor=actor, move_=move_, seen=seen)
     before = snapshot(request)
     values: dict[str, Any] = {"status": MOVES[move_][1], "decided_by": actor.slack_user_id, "decided_at": now,
                               "updated_at": now}
+    if move_ == Move.RECORD and request.starts_at is not None and now < request.starts_at:
+        raise Conflict(N_("The meeting has not taken place yet: record its outcomes once it has started ({when})."),
+                       when=request.starts_at)
     if move_ == Move.ASK:
         values["exchanges"] = [*request.exchanges, {"question": text, "asked_by": actor.slack_user_id,
                                                     "asked_at": now.isoformat()}]
@@ -355,6 +397,12 @@ def decide(session: Session, *, request_id: int, actor: Person, move_: Move, see
         values["exchanges"] = [*request.exchanges[:-1], last]
     elif move_ == Move.DECLINE:
         values["decline_reason"] = text
+    elif move_ == Move.RECORD:
+        values["outcomes"] = outcomes
+    elif move_ == Move.FINALISE:
+        from bot.meetings.report import frozen
+
+        values.update(report=frozen(request, now), report_final_at=now)
     elif move_ == Move.SCHEDULE:
         assert schedule is not None
         values.update(starts_at=schedule.starts_at, ends_at=schedule.ends_at, timezone=schedule.timezone,
@@ -412,6 +460,18 @@ def answer_invitation(session: Session, *, invitation_id: int, person: Person, a
         audit.record(session, at=now, actor=person.slack_user_id, action=f"meeting.invitation_{answer.value}",
                      subject=f"meeting:{meeting.id}", detail=f"invitation:{invitation.id}")
     return invitation
+
+
+def challenge_of(session: Session, person: Person, *, request_id: int, index: int) -> str:
+    """A challenge the meeting identified, for a delegate of the requesting State to post as a need."""
+    request = _require(session, request_id)
+    if person.state_code != request.state_code:
+        raise NotAuthorised(N_("Only the requesting State's delegates can post its challenges as needs."),
+                            refusal=Refusal(person.slack_user_id, "meeting.to_need_refused", f"meeting:{request.id}"))
+    challenges = (request.outcomes or {}).get("challenges") or []
+    if index >= len(challenges):
+        raise Conflict(N_("The outcomes of this meeting were changed since: please use the latest message."))
+    return challenges[index]
 
 
 def record_invitation_message(invitation: MeetingInvitation, channel: str, ts: str) -> None:

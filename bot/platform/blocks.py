@@ -152,8 +152,9 @@ def read_metadata(view: dict[str, Any]) -> tuple[int | None, str | None]:
     return payloads.optional_id(data, "id"), payloads.optional_channel(data.get("channel"))
 
 
-def need_form(tr: Translator, need: Need | None, *, channel: str | None) -> View:
-    values = p.snapshot(need) if need else {}
+def need_form(tr: Translator, need: Need | None, *, channel: str | None, prefill: dict[str, Any] | None = None) -> View:
+    """The need's form, with the stored need, or a new one (pre-filled from a meeting's challenge, say)."""
+    values = p.snapshot(need) if need else dict(prefill or {})
     blocks = [_input(tr, f, values, []) for f in NEED_FIELDS]
     return View(type="modal", callback_id=NEED_FORM, private_metadata=_metadata(need.id if need else None, channel),
                 title=tr._("Need for assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)

@@ -435,3 +435,90 @@ def test_those_who_accepted_are_reminded_once_on_the_weekday_before_in_daytime(w
     assert tick(datetime(2027, 11, 22, 8, 30, tzinfo=UTC))[Outcome.SENT] == 0  # never on the meeting's day
     assert len(reminders(NO)) == 1 and "Room XI" in json.dumps(reminders(NO))
     assert reminders(ES_) == []  # declined: not reminded
+
+
+def a_held_meeting(bot) -> MeetingRequest:
+    request = ask_for_a_meeting(bot)
+    submit(bot, ADMIN, SCHEDULE_FORM, {"day": "2027-11-22", "starts": "14:00", "ends": "16:00",
+                                       "timezone": "Europe/Zurich", "place": "Room XI"},
+           metadata=button_value(request))
+    with bot.session() as session:
+        norway = session.scalar(select(MeetingInvitation.id).where(MeetingInvitation.state_code == "NO"))
+    press(bot, NO, ACCEPT_INVITATION, {"invitation": norway}, channel=bot.fake.dm_channel_id(NO))
+    return the_request(bot)
+
+
+OUTCOMES = {"challenges": "Funding for survey in Pailin\nTraining of Cambodia's survey teams",
+            "measures": "A resource mobilisation plan by June 2028; Norway to host a pledging meeting.",
+            "commitments": "Norway | two survey teams | 2028-06-30\nICRC | physical rehabilitation support | 2028-12-31"}
+
+
+def test_after_the_meeting_outcomes_a_challenge_as_a_need_and_the_report_in_both_formats(workspace, tmp_path):
+    from docx import Document
+
+    from bot.cli import main
+    from bot.meetings.blocks import CHALLENGE_TO_NEED, DRAFT, FINALISE, OUTCOMES_FORM, RECORD
+
+    bot = workspace
+    request = a_held_meeting(bot)
+    # Outcomes cannot be recorded before the meeting.
+    press(bot, KH, RECORD, button_value(request), channel=bot.fake.dm_channel_id(KH))
+    submit(bot, KH, OUTCOMES_FORM, OUTCOMES, metadata=button_value(request))
+    assert the_request(bot).status == MeetingStatus.SCHEDULED
+    bot.clock.current = datetime(2027, 11, 22, 16, tzinfo=UTC)
+
+    bad = submit(bot, KH, OUTCOMES_FORM, {**OUTCOMES, "commitments": "Norway | two survey teams"},
+                 metadata=button_value(request))
+    assert "2" not in bad.json()["errors"]["commitments"][:6] and "1" in bad.json()["errors"]["commitments"]
+    submit(bot, KH, OUTCOMES_FORM, OUTCOMES, metadata=button_value(request))
+    request = the_request(bot)
+    assert request.status == MeetingStatus.HELD
+    assert request.outcomes["commitments"][0] == {"who": "Norway", "what": "two survey teams", "by": "2028-06-30"}
+    assert CHALLENGE_TO_NEED in dm_texts(bot, KH)
+
+    # A challenge becomes a need with one click: the form pre-filled, the State choosing visibility and consent.
+    press(bot, KH, CHALLENGE_TO_NEED, {"meeting": request.id, "challenge": 0}, channel=bot.fake.dm_channel_id(KH))
+    form = bot.fake.calls_to("views.open")[-1].body["view"]
+    assert form["callback_id"] == "need_form"
+    assert '"initial_value": "Funding for survey in Pailin"' in json.dumps(form)
+    press(bot, NO, CHALLENGE_TO_NEED, {"meeting": request.id, "challenge": 0}, channel=bot.fake.dm_channel_id(NO))
+    with bot.session() as session:
+        assert len(audit.entries(session, action="meeting.to_need_refused")) == 1
+
+    # ISU staff draft the report: Word and Markdown, in the meeting's language, in the thread.
+    press(bot, ADMIN, DRAFT, button_value(request))
+    request = the_request(bot)
+    assert request.status == MeetingStatus.REPORT_DRAFTED
+    shared = {f["filename"]: f["content"] for f in bot.fake.files_in(ISU_CHANNEL)}
+    docx_name, md_name = f"meeting-{request.id}-report.docx", f"meeting-{request.id}-report.md"
+    assert docx_name in shared and md_name in shared and md_name in {
+        f["filename"] for f in bot.fake.files_in(bot.fake.dm_channel_id(KH))}
+    words = "\n".join(p.text for p in Document(__import__("io").BytesIO(shared[docx_name])).paragraphs)
+    assert "Rapport d'une réunion individualisée" in words and "Cambodge" in words
+    assert "Norway: two survey teams (30 juin 2028)" in words
+    assert "Funding for survey in Pailin" in shared[md_name].decode()
+
+    # Mark final freezes it: the outcomes can no longer change, and the summary is shared as chosen.
+    press(bot, ADMIN, FINALISE, button_value(request))
+    request = the_request(bot)
+    assert request.status == MeetingStatus.REPORT_FINAL and request.report["final"]
+    summary = {f["filename"]: f["content"] for f in bot.fake.files_in(ISU_CHANNEL)}[f"meeting-{request.id}-summary.md"]
+    text = summary.decode()
+    for name in ("Cambodge", "Cambodia", "Camboya", "Norway", "ICRC", "UKHMER1", "<@"):
+        assert name not in text
+    assert "Pailin" in text and "Training of […]'s survey teams" in text
+    submit(bot, KH, OUTCOMES_FORM, {**OUTCOMES, "measures": "changed"}, metadata=button_value(request))
+    assert the_request(bot).outcomes["measures"] == OUTCOMES["measures"]
+
+    # `pfp meeting report` writes the same, from the database alone.
+    out = tmp_path / "report.docx"
+    import os
+    os.environ["DATABASE_URL"] = str(bot.engine.url.render_as_string(hide_password=False))
+    try:
+        assert main(["meeting", "report", str(request.id), "--format", "docx", "--output", str(out)]) == 0
+        assert main(["meeting", "report", str(request.id), "--format", "md", "--anonymised",
+                     "--output", str(tmp_path / "summary.md")]) == 0
+    finally:
+        del os.environ["DATABASE_URL"]
+    assert "Cambodge" in "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == text
