@@ -522,3 +522,18 @@ def test_after_the_meeting_outcomes_a_challenge_as_a_need_and_the_report_in_both
         del os.environ["DATABASE_URL"]
     assert "Cambodge" in "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("value", ['{"meeting": "1"}', '{"meeting": 1e400}', '{"meeting": -3, "seen": "requested"}',
+                                   '{"meeting": 1, "seen": "approved-by-me"}', "[1]", "not json"])
+@pytest.mark.parametrize("action_id", [APPROVE, ASK, DECLINE, WITHDRAW, ACCEPT_INVITATION])
+def test_a_meeting_button_the_bot_did_not_write_is_out_of_date_and_changes_nothing(workspace, action_id, value):
+    bot = workspace
+    ask_for_a_meeting(bot)
+    response = bot.slack.interaction(block_action(ADMIN, action_id, value, channel=ISU_CHANNEL,
+                                                  message_ts="1700000000.000100",
+                                                  response_url=bot.fake.new_response_url()))
+    bot.settle()
+    assert response.status == 200 and "Traceback" not in response.text
+    assert any("out of date" in text for text in told(bot))
+    assert the_request(bot).status == MeetingStatus.REQUESTED

@@ -4,7 +4,8 @@ Why a real HTTP server rather than mocking slack_sdk: the bot must be exercised
 through the very code paths it uses in production (slack_sdk's urllib client,
 its retry handlers, bolt's ``respond``), so the fake speaks HTTP on 127.0.0.1
 and only the base URL differs. Modelled on slackapi/bolt-python's
-tests/mock_web_api_server, but with recording, ``wait_for`` and fault injection.
+tests/mock_web_api_server, but with recording, ``wait_for``, fault injection and,
+when asked, Slack's limit of messages per channel, and file uploads.
 """
 
 from __future__ import annotations
