@@ -25,7 +25,7 @@ def test_help_lists_the_commands_and_hides_admin_ones_from_delegates(bot):
     text = answer(bot, "help", "UDELEG1")["text"]
     assert "`/pfp register`" in text and "`/need`" in text
     assert "admin grant" not in text
-    assert "`/pfp admin grant @person isu|committee`" in answer(bot, "help", ADMIN)["text"]
+    assert "`/pfp admin grant @person isu|committee|president|other_committee`" in answer(bot, "help", ADMIN)["text"]
     assert answer(bot, "", "UDELEG1")["text"] == text  # a bare /pfp is help
 
 
