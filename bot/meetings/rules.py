@@ -482,9 +482,10 @@ def record_invitation_message(invitation: MeetingInvitation, channel: str, ts: s
 
 
 def requests_for(session: Session, person: Person) -> list[MeetingRequest]:
-    """`/meeting list`: a delegate's State's requests; ISU staff see all."""
-    if is_isu(person):
-        return queries.all_requests(session)
+    """`/meeting list`: a delegate's State's requests; ISU staff see all, by status."""
+    if is_isu(person):  # by status, the ones waiting for a decision first, then newest first
+        order = {status: rank for rank, status in enumerate(MeetingStatus)}
+        return sorted(queries.all_requests(session), key=lambda r: order[r.status])
     if person.state_code is None:
         return []
     return queries.requests_of_state(session, person.state_code)

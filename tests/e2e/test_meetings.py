@@ -537,3 +537,15 @@ def test_a_meeting_button_the_bot_did_not_write_is_out_of_date_and_changes_nothi
     assert response.status == 200 and "Traceback" not in response.text
     assert any("out of date" in text for text in told(bot))
     assert the_request(bot).status == MeetingStatus.REQUESTED
+
+
+def test_isu_staff_see_every_request_by_status_those_waiting_first(workspace):
+    bot = workspace
+    waiting = ask_for_a_meeting(bot)
+    submit(bot, ADMIN, REQUEST_FORM, request_values(bot, state="AF"))  # Afghanistan: Article 5, survivors
+    declined = requests(bot)[-1]
+    submit(bot, ADMIN, DECLINE_FORM, {"reason": "Withdrawn by phone."}, metadata=button_value(declined))
+    bot.slack.command("/meeting", "list", user_id=ADMIN)
+    bot.settle()
+    shown = json.dumps(bot.fake.calls_to("response_url")[-1].body)
+    assert shown.index(f"*#{waiting.id}*") < shown.index(f"*#{declined.id}*")
