@@ -20,7 +20,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
 from bot.text import Channel, Mrkdwn, Msg, SlackUser, StateCode, channel_link, escape, mention
 
@@ -57,7 +57,8 @@ def _templates(language: str, *, document: bool = False) -> Environment:
     # One environment per language: installing translations is global to an environment. Slack text is
     # mrkdwn, escaped by `finalize`; a document (a Markdown report) is written as it is.
     environment = Environment(
-        loader=PackageLoader("bot", "templates"),
+        # The shared templates, and each capability's own (bot/<capability>/templates/).
+        loader=ChoiceLoader([PackageLoader("bot", "templates"), PackageLoader("bot.meetings", "templates")]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         trim_blocks=True,

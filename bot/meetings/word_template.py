@@ -1,4 +1,4 @@
-"""Builds the Word template of a meeting's report, `bot/templates/meeting_report.docx`, which docxtpl fills
+"""Builds the Word template of a meeting's report, `bot/meetings/templates/meeting_report.docx`, which docxtpl fills
 (bot/meetings/report.py). The ISU may edit that file in Word — its layout, styles, letterhead — as long as
 the `{{ ... }}` fields and the `{%p ... %}` lines stay; this script only makes the first version again:
 `python -m bot.meetings.word_template`."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "meeting_report.docx"
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "meeting_report.docx"
 
 
 def build(path: Path = TEMPLATE) -> None:

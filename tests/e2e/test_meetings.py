@@ -26,7 +26,11 @@ from bot.meetings.blocks import (
     SCHEDULE_FORM,
     WITHDRAW,
 )
+from bot.notifier import Notifier
 from bot.registration.people import meet
+from bot.reminders.delivery import EVENT_TYPE, Outcome
+from bot.settings import ReminderSettings
+from scheduled import meeting_reminders
 from storage import audit
 from storage.models import (
     ConventionEvent,
@@ -150,13 +154,13 @@ def ask_for_a_meeting(bot, **changes) -> MeetingRequest:
     return the_request(bot)
 
 
-def test_the_whole_path_from_request_to_attendance(workspace):
+def test_the_whole_path_from_request_to_report(workspace, tmp_path):
     bot = workspace
     # The form opens at once with a loading view, then is filled: the trigger lives three seconds.
     bot.slack.command("/meeting", "", user_id=KH)
     bot.settle()
     opened, filled = bot.fake.calls_to("views.open")[-1], bot.fake.calls_to("views.update")[-1]
-    assert opened.body["view"]["callback_id"] is None if "callback_id" in opened.body["view"] else True
+    assert "Chargement" in json.dumps(opened.body["view"]) and "callback_id" not in opened.body["view"]
     assert filled.body["view"]["callback_id"] == REQUEST_FORM
     assert "Cambodge" in json.dumps(filled.body["view"], ensure_ascii=False)  # in the delegate's French
 
@@ -222,6 +226,11 @@ def test_the_whole_path_from_request_to_attendance(workspace):
     assert answers[NO] == InvitationAnswer.ACCEPTED and answers[ES_] == InvitationAnswer.DECLINED
     latest = [c for c in bot.fake.calls_to("chat.update") if c.body.get("ts") == request.review_ts][-1]
     assert "1 accepted, 1 declined, 2 not yet answered" in json.dumps(latest.body["blocks"])
+
+    # The day before (a Friday, for a Monday meeting), Norway, who accepted, is reminded once; Spain is not.
+    assert remind(bot, datetime(2027, 11, 19, 8, 30, tzinfo=UTC))[Outcome.SENT] == 1
+    assert len(reminders_to(bot, NO)) == 1 and reminders_to(bot, ES_) == []
+    after_the_meeting(bot, the_request(bot), tmp_path)
 
 
 def test_a_delegate_of_a_state_without_obligations_is_told_why(workspace):
@@ -403,12 +412,20 @@ def test_the_app_home_shows_the_open_request_and_an_invitees_coming_meeting_but_
     assert "Cambod" not in json.dumps(open_home(bot, FR_), ensure_ascii=False)  # confidential: France not invited
 
 
-def test_those_who_accepted_are_reminded_once_on_the_weekday_before_in_daytime(workspace):
-    from bot.notifier import Notifier
-    from bot.reminders.delivery import EVENT_TYPE, Outcome
-    from bot.settings import ReminderSettings
-    from scheduled import meeting_reminders
+def remind(bot, at: datetime):
+    """One tick of the day-before reminders' job, as if the clock read `at`."""
+    bot.clock.current = at
+    with bot.session() as session:
+        return meeting_reminders.run(session, bot.clock, Notifier(bot.app.client), ReminderSettings(),
+                                     owner="scheduler-1")
 
+
+def reminders_to(bot, user_id: str) -> list[dict]:
+    return [m for m in bot.fake.delivered(bot.fake.dm_channel_id(user_id))
+            if (m.get("metadata") or {}).get("event_type") == EVENT_TYPE]
+
+
+def test_those_who_accepted_are_reminded_once_on_the_weekday_before_in_daytime(workspace):
     bot = workspace
     request = ask_for_a_meeting(bot)
     submit(bot, ADMIN, SCHEDULE_FORM, {"day": "2027-11-22", "starts": "14:00", "ends": "16:00",  # a Monday
@@ -419,33 +436,12 @@ def test_those_who_accepted_are_reminded_once_on_the_weekday_before_in_daytime(w
     press(bot, NO, ACCEPT_INVITATION, {"invitation": invited[NO]}, channel=bot.fake.dm_channel_id(NO))
     press(bot, ES_, DECLINE_INVITATION, {"invitation": invited[ES_]}, channel=bot.fake.dm_channel_id(ES_))
 
-    def tick(at: datetime):
-        bot.clock.current = at
-        with bot.session() as session:
-            return meeting_reminders.run(session, bot.clock, Notifier(bot.app.client), ReminderSettings(),
-                                         owner="scheduler-1")
-
-    def reminders(user_id: str) -> list[dict]:
-        return [m for m in bot.fake.delivered(bot.fake.dm_channel_id(user_id))
-                if (m.get("metadata") or {}).get("event_type") == EVENT_TYPE]
-
-    assert tick(datetime(2027, 11, 19, 7, tzinfo=UTC))[Outcome.SENT] == 0  # Friday, 08:00 in Geneva: too early
-    assert tick(datetime(2027, 11, 19, 8, 30, tzinfo=UTC))[Outcome.SENT] == 1
-    assert tick(datetime(2027, 11, 19, 9, tzinfo=UTC))[Outcome.SENT] == 0  # once
-    assert tick(datetime(2027, 11, 22, 8, 30, tzinfo=UTC))[Outcome.SENT] == 0  # never on the meeting's day
-    assert len(reminders(NO)) == 1 and "Room XI" in json.dumps(reminders(NO))
-    assert reminders(ES_) == []  # declined: not reminded
-
-
-def a_held_meeting(bot) -> MeetingRequest:
-    request = ask_for_a_meeting(bot)
-    submit(bot, ADMIN, SCHEDULE_FORM, {"day": "2027-11-22", "starts": "14:00", "ends": "16:00",
-                                       "timezone": "Europe/Zurich", "place": "Room XI"},
-           metadata=button_value(request))
-    with bot.session() as session:
-        norway = session.scalar(select(MeetingInvitation.id).where(MeetingInvitation.state_code == "NO"))
-    press(bot, NO, ACCEPT_INVITATION, {"invitation": norway}, channel=bot.fake.dm_channel_id(NO))
-    return the_request(bot)
+    assert remind(bot, datetime(2027, 11, 19, 7, tzinfo=UTC))[Outcome.SENT] == 0  # Friday, 08:00 in Geneva: too early
+    assert remind(bot, datetime(2027, 11, 19, 8, 30, tzinfo=UTC))[Outcome.SENT] == 1
+    assert remind(bot, datetime(2027, 11, 19, 9, tzinfo=UTC))[Outcome.SENT] == 0  # once
+    assert remind(bot, datetime(2027, 11, 22, 8, 30, tzinfo=UTC))[Outcome.SENT] == 0  # never on the meeting's day
+    assert len(reminders_to(bot, NO)) == 1 and "Room XI" in json.dumps(reminders_to(bot, NO))
+    assert reminders_to(bot, ES_) == []  # declined: not reminded
 
 
 OUTCOMES = {"challenges": "Funding for survey in Pailin\nTraining of Cambodia's survey teams",
@@ -453,14 +449,15 @@ OUTCOMES = {"challenges": "Funding for survey in Pailin\nTraining of Cambodia's 
             "commitments": "Norway | two survey teams | 2028-06-30\nICRC | physical rehabilitation support | 2028-12-31"}
 
 
-def test_after_the_meeting_outcomes_a_challenge_as_a_need_and_the_report_in_both_formats(workspace, tmp_path):
+def after_the_meeting(bot, request: MeetingRequest, tmp_path) -> None:
+    """The second half of the whole path: outcomes, a challenge posted as a need, the report and its summary."""
     from docx import Document
 
     from bot.cli import main
     from bot.meetings.blocks import CHALLENGE_TO_NEED, DRAFT, FINALISE, OUTCOMES_FORM, RECORD
+    from storage.models import Need
+    from tests.e2e.flows import need_values, post_entry
 
-    bot = workspace
-    request = a_held_meeting(bot)
     # Outcomes cannot be recorded before the meeting.
     press(bot, KH, RECORD, button_value(request), channel=bot.fake.dm_channel_id(KH))
     submit(bot, KH, OUTCOMES_FORM, OUTCOMES, metadata=button_value(request))
@@ -481,6 +478,9 @@ def test_after_the_meeting_outcomes_a_challenge_as_a_need_and_the_report_in_both
     form = bot.fake.calls_to("views.open")[-1].body["view"]
     assert form["callback_id"] == "need_form"
     assert '"initial_value": "Funding for survey in Pailin"' in json.dumps(form)
+    post_entry(bot, KH, "need", need_values(title="Funding for survey in Pailin", visibility="states"))
+    with bot.session() as session:
+        assert session.scalar(select(Need.title).where(Need.state_code == "KH")) == "Funding for survey in Pailin"
     press(bot, NO, CHALLENGE_TO_NEED, {"meeting": request.id, "challenge": 0}, channel=bot.fake.dm_channel_id(NO))
     with bot.session() as session:
         assert len(audit.entries(session, action="meeting.to_need_refused")) == 1
