@@ -61,6 +61,10 @@ def invitation_of(session: Session, meeting_id: int, person_id: int) -> MeetingI
         MeetingInvitation.meeting_id == meeting_id, MeetingInvitation.person_id == person_id))
 
 
+def invitations_of(session: Session, person_id: int) -> list[MeetingInvitation]:
+    return list(session.scalars(select(MeetingInvitation).where(MeetingInvitation.person_id == person_id)))
+
+
 def coming_invitations(session: Session, person_id: int, now: datetime) -> list[MeetingInvitation]:
     """A person's invitations to meetings still to come, soonest first."""
     return list(session.scalars(

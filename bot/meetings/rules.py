@@ -482,13 +482,15 @@ def record_invitation_message(invitation: MeetingInvitation, channel: str, ts: s
 
 
 def requests_for(session: Session, person: Person) -> list[MeetingRequest]:
-    """`/meeting list`: a delegate's State's requests; ISU staff see all, by status."""
+    """`/meeting list`: a delegate's State's requests and the meetings they are invited to; ISU staff see
+    all, by status."""
     if is_isu(person):  # by status, the ones waiting for a decision first, then newest first
         order = {status: rank for rank, status in enumerate(MeetingStatus)}
         return sorted(queries.all_requests(session), key=lambda r: order[r.status])
-    if person.state_code is None:
-        return []
-    return queries.requests_of_state(session, person.state_code)
+    own = queries.requests_of_state(session, person.state_code) if person.state_code else []
+    invited = [i.meeting for i in queries.invitations_of(session, person.id)]
+    seen = {r.id: r for r in [*own, *invited] if can_see(person, r)}  # the one rule of confidentiality
+    return sorted(seen.values(), key=lambda r: (r.created_at, r.id), reverse=True)
 
 
 def coming_invitations(session: Session, person: Person, now: datetime) -> list[MeetingInvitation]:

@@ -382,6 +382,14 @@ def test_meeting_list_shows_a_delegate_only_their_states_requests(workspace):
     bot.slack.command("/meeting", "list", user_id=ADMIN)
     bot.settle()
     assert "*#1*" in json.dumps(bot.fake.calls_to("response_url")[-1].body)
+    # Once scheduled, those invited see it too; a State not invited still does not.
+    submit(bot, ADMIN, SCHEDULE_FORM, {"day": "2027-11-22", "starts": "14:00", "ends": "16:00",
+                                       "timezone": "Europe/Zurich", "place": "Room XI"},
+           metadata=button_value(the_request(bot)))
+    for user_id, sees in ((NO, True), (FR_, False)):
+        bot.slack.command("/meeting", "list", user_id=user_id)
+        bot.settle()
+        assert ("*#1*" in json.dumps(bot.fake.calls_to("response_url")[-1].body)) is sees
 
 
 def test_an_occasion_with_meeting_requests_cannot_be_removed_from_the_calendar(workspace):
