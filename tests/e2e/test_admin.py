@@ -63,7 +63,7 @@ def test_isu_staff_cannot_remove_their_own_isu_role(bot):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "grant", "grant <@UX1>", "grant bob isu", "grant <@UX1> president", "promote <@UX1> isu",
+    "text", ["", "grant", "grant <@UX1>", "grant bob isu", "grant <@UX1> chair", "promote <@UX1> isu",
              "grant <!channel> isu"],
 )
 def test_a_malformed_admin_command_explains_the_syntax(bot, text):
