@@ -1001,6 +1001,8 @@ function select(id) {
   if (S.selected !== id) {
     S.thread = null;
     setComposerError("");
+    // Opening the App Home is an event Slack sends the bot (app_home_opened); the bot then publishes it.
+    if (id === "home") post("/sandbox/home", {person: S.person}).catch(() => {});
   }
   S.selected = id;
   remember();
