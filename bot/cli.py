@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.clock import Clock
 from bot.meetings import cli as meetings_cli
 from bot.reminders import cli as reminders_cli
-from bot.settings import Settings, SettingsError, database_url_from_env
+from bot.settings import Settings, SettingsError, database_url_from_env, slack_settings_given
 
 EXIT_CONFIG = 2
 _NO_FILE = ", or run `pfp db upgrade` to create it."
@@ -39,7 +39,9 @@ def _database_error(url: str, error: Exception) -> str:
 def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pfp", description="Platform for Partnerships Slack bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set)")
+    commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set; "
+                        "with no Slack settings at all, the sandbox)")
+    commands.add_parser("sandbox", help="try the whole bot in a browser on this machine, with no Slack workspace")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply the schema migrations")
     states = commands.add_parser("states", help="States Parties reference data")
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         from bot.clock import SystemClock
 
         return _article7(args, clock or SystemClock())
+    if args.command == "sandbox" or (args.command == "serve" and not slack_settings_given()):
+        return _sandbox()
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -509,6 +513,17 @@ def _write_stdout(data: bytes | str) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)  # UTF-8 whatever the console
     sys.stdout.buffer.flush()
+
+
+def _sandbox() -> int:
+    from bot.sandbox.run import run
+    from bot.settings import sandbox_settings_from_env
+
+    try:
+        port, database_url = sandbox_settings_from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    return run(port=port, database_url=database_url)
 
 
 def _serve(settings: Settings, engine, clock) -> int:

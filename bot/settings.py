@@ -188,6 +188,33 @@ def _reminder_settings(get) -> ReminderSettings:
                             in_serve=in_serve == "on")
 
 
+SLACK_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PFP_ISU_CHANNEL")
+SANDBOX_DATABASE_DEFAULT = "sqlite:///pfp-sandbox.sqlite3"  # the sandbox's own: never the production data
+
+
+def slack_settings_given(environ: Mapping[str, str] | None = None, *, dotenv_path: str | None = ".env") -> list[str]:
+    """Which of the settings that connect a Slack workspace are set: none means the sandbox; some but not all
+    is an error for Settings.from_env to name (a half-configured production never falls back to the sandbox)."""
+    env = _environment(environ, dotenv_path)
+    return [name for name in SLACK_SETTINGS if env.get(name, "").strip()]
+
+
+def sandbox_settings_from_env(environ: Mapping[str, str] | None = None, *,
+                              dotenv_path: str | None = ".env") -> tuple[int, str]:
+    """The sandbox's port (PORT, 3000) and database (PFP_SANDBOX_DATABASE_URL, its own SQLite file)."""
+    env = _environment(environ, dotenv_path)
+    port_text = env.get("PORT", "").strip() or "3000"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"PORT must be a number between 1 and 65535, not {port_text!r}.")
+    url = env.get("PFP_SANDBOX_DATABASE_URL", "").strip() or SANDBOX_DATABASE_DEFAULT
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise SettingsError("PFP_SANDBOX_DATABASE_URL must be a database URL such as "
+                            "sqlite:///pfp-sandbox.sqlite3.") from None
+    return int(port_text), url
+
+
 def _environment(environ: Mapping[str, str] | None, dotenv_path: str | None) -> dict[str, str]:
     env: dict[str, str] = {}
     if dotenv_path and os.path.exists(dotenv_path):
