@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.sandbox.slack import Response
 from storage.models import RegistrationRequest
-from tests.slack_fake import Response
 
 TEAM = {"id": "T0TEAM", "domain": "apmbc"}
 

@@ -1,8 +1,8 @@
-"""A loopback fake of the Slack Web API for end-to-end tests and the local sandbox.
+"""A loopback stand-in of the Slack Web API, for the sandbox and the end-to-end tests.
 
 Why a real HTTP server rather than mocking slack_sdk: the bot must be exercised
 through the very code paths it uses in production (slack_sdk's urllib client,
-its retry handlers, bolt's ``respond``), so the fake speaks HTTP on 127.0.0.1
+its retry handlers, bolt's ``respond``), so the stand-in speaks HTTP on 127.0.0.1
 and only the base URL differs. Modelled on slackapi/bolt-python's
 tests/mock_web_api_server, but with recording, ``wait_for``, fault injection and,
 when asked, Slack's limit of messages per channel, and file uploads.
@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .scopes import METHOD_SCOPES, missing_scope, user_ids
 
-__all__ = ["Call", "FakeSlack"]
+__all__ = ["Call", "SlackStandIn"]
 
 # Keys whose form-encoded values are JSON documents in the Slack API.
 _JSON_FIELDS = ("blocks", "view", "attachments")
@@ -149,10 +149,10 @@ def _parse_body(content_type: str, raw: bytes, query: str) -> dict:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Thin HTTP adapter: all logic lives in FakeSlack._handle so it is easy to read."""
+    """Thin HTTP adapter: all logic lives in SlackStandIn._handle so it is easy to read."""
 
     server: _Server
-    server_version = "FakeSlack/1.0"
+    server_version = "SlackStandIn/1.0"
 
     def do_POST(self) -> None:
         self._serve()
@@ -186,7 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    fake: FakeSlack
+    fake: SlackStandIn
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients dropping the connection mid-answer is expected here, not an error."""
@@ -195,10 +195,10 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class FakeSlack:
+class SlackStandIn:
     """Loopback Slack Web API: records calls, answers a useful subset, injects faults.
 
-    Use as ``with FakeSlack() as fake: WebClient(base_url=fake.base_url, token=fake.token)``.
+    Use as ``with SlackStandIn() as fake: WebClient(base_url=fake.base_url, token=fake.token)``.
 
     ``scopes`` are the bot token's granted OAuth scopes: a method needing one the
     token lacks (see scopes.METHOD_SCOPES) is refused with ``missing_scope``, as
@@ -241,7 +241,7 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> FakeSlack:
+    def start(self) -> SlackStandIn:
         """Bind 127.0.0.1 on a free port and serve from a daemon thread."""
         if self._server is not None:
             return self
@@ -250,7 +250,7 @@ class FakeSlack:
         server.fake = self
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeSlack", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="SlackStandIn", daemon=True
         )
         self._thread.start()
         return self
@@ -268,7 +268,7 @@ class FakeSlack:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> FakeSlack:
+    def __enter__(self) -> SlackStandIn:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -277,7 +277,7 @@ class FakeSlack:
     @property
     def port(self) -> int:
         if self._server is None:
-            raise RuntimeError("FakeSlack is not started")
+            raise RuntimeError("SlackStandIn is not started")
         return self._server.server_address[1]
 
     @property
@@ -729,18 +729,18 @@ def _tz_offset(tz: str) -> int:
         return 0
 
 
-_METHODS: dict[str, Callable[[FakeSlack, dict], dict]] = {
-    "auth.test": FakeSlack._auth_test,
-    "chat.postMessage": FakeSlack._chat_post_message,
-    "chat.postEphemeral": FakeSlack._chat_post_ephemeral,
-    "chat.update": FakeSlack._chat_update,
-    "views.open": FakeSlack._views_new,
-    "views.push": FakeSlack._views_new,
-    "views.publish": FakeSlack._views_new,
-    "views.update": FakeSlack._views_update,
-    "users.info": FakeSlack._users_info,
-    "conversations.open": FakeSlack._conversations_open,
-    "conversations.history": FakeSlack._conversations_history,
-    "files.getUploadURLExternal": FakeSlack._files_get_upload_url,
-    "files.completeUploadExternal": FakeSlack._files_complete_upload,
+_METHODS: dict[str, Callable[[SlackStandIn, dict], dict]] = {
+    "auth.test": SlackStandIn._auth_test,
+    "chat.postMessage": SlackStandIn._chat_post_message,
+    "chat.postEphemeral": SlackStandIn._chat_post_ephemeral,
+    "chat.update": SlackStandIn._chat_update,
+    "views.open": SlackStandIn._views_new,
+    "views.push": SlackStandIn._views_new,
+    "views.publish": SlackStandIn._views_new,
+    "views.update": SlackStandIn._views_update,
+    "users.info": SlackStandIn._users_info,
+    "conversations.open": SlackStandIn._conversations_open,
+    "conversations.history": SlackStandIn._conversations_history,
+    "files.getUploadURLExternal": SlackStandIn._files_get_upload_url,
+    "files.completeUploadExternal": SlackStandIn._files_complete_upload,
 }

@@ -29,18 +29,18 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.slack_fake import METHOD_SCOPES, Call, FakeSlack, SlackSigner, missing_scope, required_scopes
+from bot.sandbox.slack import METHOD_SCOPES, Call, SlackSigner, SlackStandIn, missing_scope, required_scopes
 
 NO_WAIT = FixedValueRetryIntervalCalculator(0.0)
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as server:
+def fake() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as server:
         yield server
 
 
-def client_for(fake: FakeSlack, token: str | None = None, **kwargs) -> WebClient:
+def client_for(fake: SlackStandIn, token: str | None = None, **kwargs) -> WebClient:
     """A client with no retries unless a test adds them, so faults are visible."""
     kwargs.setdefault("retry_handlers", [])
     return WebClient(base_url=fake.base_url, token=token or fake.token, **kwargs)
@@ -50,14 +50,14 @@ def client_for(fake: FakeSlack, token: str | None = None, **kwargs) -> WebClient
 
 
 def test_base_url_and_context_manager() -> None:
-    with FakeSlack() as server:
+    with SlackStandIn() as server:
         assert server.base_url == f"http://127.0.0.1:{server.port}/api/"
         assert client_for(server).auth_test()["user_id"] == "UBOT"
     with pytest.raises(RuntimeError):
         _ = server.port
 
 
-def test_auth_test_answer(fake: FakeSlack) -> None:
+def test_auth_test_answer(fake: SlackStandIn) -> None:
     data = client_for(fake).auth_test().data
     assert data == {
         "ok": True,
@@ -71,7 +71,7 @@ def test_auth_test_answer(fake: FakeSlack) -> None:
     }
 
 
-def test_wrong_token_is_rejected_but_recorded(fake: FakeSlack) -> None:
+def test_wrong_token_is_rejected_but_recorded(fake: SlackStandIn) -> None:
     with pytest.raises(SlackApiError) as info:
         client_for(fake, token="xoxb-wrong").chat_postMessage(channel="C1", text="hi")
     assert info.value.response.status_code == 200
@@ -80,7 +80,7 @@ def test_wrong_token_is_rejected_but_recorded(fake: FakeSlack) -> None:
     assert call.headers["authorization"] == "Bearer xoxb-wrong"
 
 
-def test_missing_token_is_rejected(fake: FakeSlack) -> None:
+def test_missing_token_is_rejected(fake: SlackStandIn) -> None:
     client = WebClient(base_url=fake.base_url, retry_handlers=[])
     with pytest.raises(SlackApiError) as info:
         client.auth_test()
@@ -88,18 +88,18 @@ def test_missing_token_is_rejected(fake: FakeSlack) -> None:
     assert len(fake.calls_to("auth.test")) == 1
 
 
-def test_token_as_form_field_is_accepted(fake: FakeSlack) -> None:
+def test_token_as_form_field_is_accepted(fake: SlackStandIn) -> None:
     client = WebClient(base_url=fake.base_url, retry_handlers=[])
     assert client.api_call("auth.test", params={"token": fake.token})["ok"] is True
 
 
-def test_unknown_method(fake: FakeSlack) -> None:
+def test_unknown_method(fake: SlackStandIn) -> None:
     with pytest.raises(SlackApiError) as info:
         client_for(fake).api_call("reactions.add", params={"name": "x"})
     assert info.value.response["error"] == "unknown_method"
 
 
-def test_respond_to_adds_a_method(fake: FakeSlack) -> None:
+def test_respond_to_adds_a_method(fake: SlackStandIn) -> None:
     fake.respond_to("team.info", {"team": {"id": "T0TEAM"}})
     fake.respond_to("reactions.add", lambda call: {"echo": call.body["name"]})
     client = client_for(fake)
@@ -111,7 +111,7 @@ def test_respond_to_adds_a_method(fake: FakeSlack) -> None:
 
 
 def test_a_method_whose_scope_is_not_granted_is_refused_as_slack_does() -> None:
-    with FakeSlack(scopes=["commands", "chat:write"]) as server:
+    with SlackStandIn(scopes=["commands", "chat:write"]) as server:
         with pytest.raises(SlackApiError) as info:
             client_for(server).users_info(user="UBOT")
         assert info.value.response.status_code == 200
@@ -124,7 +124,7 @@ def test_a_method_whose_scope_is_not_granted_is_refused_as_slack_does() -> None:
 
 
 def test_every_authenticated_answer_carries_the_granted_scopes() -> None:
-    with FakeSlack(scopes=["chat:write", "im:write", "chat:write"]) as server:
+    with SlackStandIn(scopes=["chat:write", "im:write", "chat:write"]) as server:
         client = client_for(server)
 
         def scopes_of(response) -> str:
@@ -139,14 +139,14 @@ def test_every_authenticated_answer_carries_the_granted_scopes() -> None:
             assert scopes_of(info.value.response) == "chat:write,im:write"
 
 
-def test_everything_is_granted_when_no_scopes_are_given(fake: FakeSlack) -> None:
+def test_everything_is_granted_when_no_scopes_are_given(fake: SlackStandIn) -> None:
     response = client_for(fake).conversations_open(users="U1,U2")
     granted = {k.lower(): v for k, v in response.headers.items()}["x-oauth-scopes"].split(",")
     assert {"commands", "chat:write", "im:write", "mpim:write", "users:read"} <= set(granted)
 
 
 def test_conversations_open_needs_im_write_for_one_person_and_mpim_write_for_several() -> None:
-    with FakeSlack(scopes=["im:write"]) as dm_only, FakeSlack(scopes=["mpim:write"]) as group_only:
+    with SlackStandIn(scopes=["im:write"]) as dm_only, SlackStandIn(scopes=["mpim:write"]) as group_only:
         assert client_for(dm_only).conversations_open(users="U1")["channel"]["id"] == dm_only.dm_channel_id("U1")
         assert client_for(dm_only).conversations_open(users="U1,U1")["ok"] is True  # still one person
         with pytest.raises(SlackApiError) as info:
@@ -160,7 +160,7 @@ def test_conversations_open_needs_im_write_for_one_person_and_mpim_write_for_sev
 
 
 def test_unknown_methods_stay_unknown_and_responders_are_scope_checked_too() -> None:
-    with FakeSlack(scopes=[]) as server:
+    with SlackStandIn(scopes=[]) as server:
         with pytest.raises(SlackApiError) as info:
             client_for(server).api_call("reactions.add", params={"name": "x"})
         assert info.value.response["error"] == "unknown_method"  # not in the table: not refused for scope
@@ -195,7 +195,7 @@ def test_required_scopes_table() -> None:
 # ---------------------------------------------------------------- recording
 
 
-def test_records_json_body(fake: FakeSlack) -> None:
+def test_records_json_body(fake: SlackStandIn) -> None:
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
     resp = client_for(fake).chat_postMessage(channel="C1", text="hi", blocks=blocks, thread_ts="1.2")
     assert resp["message"]["blocks"] == blocks
@@ -207,7 +207,7 @@ def test_records_json_body(fake: FakeSlack) -> None:
     assert call.body == {"channel": "C1", "text": "hi", "blocks": blocks, "thread_ts": "1.2"}
 
 
-def test_records_form_body_and_decodes_json_fields(fake: FakeSlack) -> None:
+def test_records_form_body_and_decodes_json_fields(fake: SlackStandIn) -> None:
     blocks = [{"type": "divider"}]
     client_for(fake).api_call(
         "chat.postMessage",
@@ -221,7 +221,7 @@ def test_records_form_body_and_decodes_json_fields(fake: FakeSlack) -> None:
     assert call.body["unfurl_links"] == "1"  # other values stay strings, as sent
 
 
-def test_calls_is_a_copy_and_clear(fake: FakeSlack) -> None:
+def test_calls_is_a_copy_and_clear(fake: SlackStandIn) -> None:
     client_for(fake).auth_test()
     snapshot = fake.calls
     snapshot.clear()
@@ -230,7 +230,7 @@ def test_calls_is_a_copy_and_clear(fake: FakeSlack) -> None:
     assert fake.calls == []
 
 
-def test_ts_unique_and_increasing(fake: FakeSlack) -> None:
+def test_ts_unique_and_increasing(fake: SlackStandIn) -> None:
     client = client_for(fake)
     stamps = [client.chat_postMessage(channel="C1", text=str(i))["ts"] for i in range(3)]
     stamps.append(client.chat_postEphemeral(channel="C1", user="U1", text="e")["message_ts"])
@@ -239,7 +239,7 @@ def test_ts_unique_and_increasing(fake: FakeSlack) -> None:
     assert stamps == sorted(stamps, key=float)
 
 
-def test_post_to_user_lands_in_dm_matching_conversations_open(fake: FakeSlack) -> None:
+def test_post_to_user_lands_in_dm_matching_conversations_open(fake: SlackStandIn) -> None:
     client = client_for(fake)
     dm = client.conversations_open(users="U1")["channel"]["id"]
     assert dm.startswith("D")
@@ -249,12 +249,12 @@ def test_post_to_user_lands_in_dm_matching_conversations_open(fake: FakeSlack) -
     assert group != dm
 
 
-def test_chat_update(fake: FakeSlack) -> None:
+def test_chat_update(fake: SlackStandIn) -> None:
     resp = client_for(fake).chat_update(channel="C1", ts="1700000000.000100", text="new")
     assert (resp["channel"], resp["ts"], resp["text"]) == ("C1", "1700000000.000100", "new")
 
 
-def test_views(fake: FakeSlack) -> None:
+def test_views(fake: SlackStandIn) -> None:
     client = client_for(fake)
     view = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": []}
     opened = client.views_open(trigger_id="1.2.abc", view=view)["view"]
@@ -268,7 +268,7 @@ def test_views(fake: FakeSlack) -> None:
     assert fake.calls_to("views.update")[0].body["view"]["blocks"] == [{"type": "divider"}]
 
 
-def test_users_info_locale_only_when_asked(fake: FakeSlack) -> None:
+def test_users_info_locale_only_when_asked(fake: SlackStandIn) -> None:
     fake.set_user("U1", name="ada", real_name="Ada L", locale="de-CH", tz="Europe/Zurich")
     client = client_for(fake)
     plain = client.users_info(user="U1")["user"]
@@ -284,7 +284,7 @@ def test_users_info_locale_only_when_asked(fake: FakeSlack) -> None:
 # ---------------------------------------------------------------- faults & retries
 
 
-def test_429_without_retry_handler_surfaces_retry_after(fake: FakeSlack) -> None:
+def test_429_without_retry_handler_surfaces_retry_after(fake: SlackStandIn) -> None:
     fake.fail_next("chat.postMessage", status=429, retry_after=7)
     with pytest.raises(SlackApiError) as info:
         client_for(fake).chat_postMessage(channel="C1", text="hi")
@@ -293,7 +293,7 @@ def test_429_without_retry_handler_surfaces_retry_after(fake: FakeSlack) -> None
     assert info.value.response["error"] == "ratelimited"
 
 
-def test_429_retry_after_honoured_by_rate_limit_handler(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_429_retry_after_honoured_by_rate_limit_handler(fake: SlackStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
     # Remove the handler's random jitter (only in its module) so the wait is exactly Retry-After.
     monkeypatch.setattr(builtin_handlers, "random", types.SimpleNamespace(random=lambda: 0.0))
     fake.fail_next("chat.postMessage", status=429, retry_after=1)
@@ -305,7 +305,7 @@ def test_429_retry_after_honoured_by_rate_limit_handler(fake: FakeSlack, monkeyp
     assert len(fake.calls_to("chat.postMessage")) == 2
 
 
-def test_500_retried_by_server_error_handler(fake: FakeSlack) -> None:
+def test_500_retried_by_server_error_handler(fake: SlackStandIn) -> None:
     fake.fail_next("auth.test", status=500)
     client = client_for(fake)
     client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=1, interval_calculator=NO_WAIT))
@@ -313,14 +313,14 @@ def test_500_retried_by_server_error_handler(fake: FakeSlack) -> None:
     assert len(fake.calls_to("auth.test")) == 2
 
 
-def test_503_plain_body_without_retry(fake: FakeSlack) -> None:
+def test_503_plain_body_without_retry(fake: SlackStandIn) -> None:
     fake.fail_next("auth.test", status=503)
     with pytest.raises(SlackApiError) as info:
         client_for(fake).auth_test()
     assert info.value.response.status_code == 503
 
 
-def test_api_level_error_with_status_200(fake: FakeSlack) -> None:
+def test_api_level_error_with_status_200(fake: SlackStandIn) -> None:
     fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
     client = client_for(fake)
     with pytest.raises(SlackApiError) as info:
@@ -329,7 +329,7 @@ def test_api_level_error_with_status_200(fake: FakeSlack) -> None:
     assert client.chat_postMessage(channel="C404", text="hi")["ok"] is True
 
 
-def test_disconnect_retried_by_connection_error_handler(fake: FakeSlack) -> None:
+def test_disconnect_retried_by_connection_error_handler(fake: SlackStandIn) -> None:
     fake.disconnect_next("auth.test")
     client = client_for(fake)
     client.retry_handlers.append(ConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=NO_WAIT))
@@ -337,13 +337,13 @@ def test_disconnect_retried_by_connection_error_handler(fake: FakeSlack) -> None
     assert len(fake.calls_to("auth.test")) == 2
 
 
-def test_disconnect_without_retry_raises(fake: FakeSlack) -> None:
+def test_disconnect_without_retry_raises(fake: SlackStandIn) -> None:
     fake.disconnect_next("*")
     with pytest.raises(ConnectionError):  # http.client.RemoteDisconnected
         client_for(fake).auth_test()
 
 
-def test_times_and_wildcard(fake: FakeSlack) -> None:
+def test_times_and_wildcard(fake: SlackStandIn) -> None:
     fake.fail_next("*", status=200, error="fatal_error", times=2)
     client = client_for(fake)
     for _ in range(2):
@@ -352,7 +352,7 @@ def test_times_and_wildcard(fake: FakeSlack) -> None:
     assert client.auth_test()["ok"] is True
 
 
-def test_fault_only_hits_its_method(fake: FakeSlack) -> None:
+def test_fault_only_hits_its_method(fake: SlackStandIn) -> None:
     fake.fail_next("chat.postMessage", status=200, error="channel_not_found")
     client = client_for(fake)
     assert client.auth_test()["ok"] is True
@@ -360,7 +360,7 @@ def test_fault_only_hits_its_method(fake: FakeSlack) -> None:
         client.chat_postMessage(channel="C1", text="hi")
 
 
-def test_delay_next_and_client_timeout(fake: FakeSlack) -> None:
+def test_delay_next_and_client_timeout(fake: SlackStandIn) -> None:
     fake.delay_next("auth.test", 0.1)
     started = time.monotonic()
     assert client_for(fake).auth_test()["ok"] is True
@@ -370,7 +370,7 @@ def test_delay_next_and_client_timeout(fake: FakeSlack) -> None:
         client_for(fake, timeout=0.1).auth_test()  # type: ignore[arg-type]
 
 
-def test_a_second_message_in_one_channel_within_a_second_is_refused_as_slack_refuses_it(fake: FakeSlack) -> None:
+def test_a_second_message_in_one_channel_within_a_second_is_refused_as_slack_refuses_it(fake: SlackStandIn) -> None:
     fake.limit_messages_per_channel(per_second=1.0)
     client = client_for(fake)
     assert client.chat_postMessage(channel="C1", text="first")["ok"] is True
@@ -393,7 +393,7 @@ def test_a_second_message_in_one_channel_within_a_second_is_refused_as_slack_ref
     assert client.chat_postMessage(channel="C1", text="no limit now")["ok"] is True
 
 
-def test_a_message_after_the_interval_is_accepted(fake: FakeSlack) -> None:
+def test_a_message_after_the_interval_is_accepted(fake: SlackStandIn) -> None:
     fake.limit_messages_per_channel(per_second=5.0)
     client = client_for(fake)
     client.chat_postMessage(channel="C1", text="first")
@@ -404,7 +404,7 @@ def test_a_message_after_the_interval_is_accepted(fake: FakeSlack) -> None:
 
 
 def test_a_message_refused_for_its_channel_is_accepted_once_the_rate_limit_handler_waited(
-        fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+        fake: SlackStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(builtin_handlers, "random", types.SimpleNamespace(random=lambda: 0.0))
     fake.limit_messages_per_channel(per_second=1.0)
     client = client_for(fake)
@@ -418,7 +418,7 @@ def test_a_message_refused_for_its_channel_is_accepted_once_the_rate_limit_handl
 # ---------------------------------------------------------------- wait_for & response_url
 
 
-def test_wait_for_wakes_on_call_from_another_thread(fake: FakeSlack) -> None:
+def test_wait_for_wakes_on_call_from_another_thread(fake: SlackStandIn) -> None:
     client = client_for(fake)
     timer = threading.Timer(0.05, lambda: client.chat_postMessage(channel="C1", text="late"))
     timer.start()
@@ -427,13 +427,13 @@ def test_wait_for_wakes_on_call_from_another_thread(fake: FakeSlack) -> None:
     assert calls[0].body["text"] == "late"
 
 
-def test_wait_for_timeout_lists_methods_seen(fake: FakeSlack) -> None:
+def test_wait_for_timeout_lists_methods_seen(fake: SlackStandIn) -> None:
     client_for(fake).auth_test()
     with pytest.raises(AssertionError, match=r"auth\.test"):
         fake.wait_for("chat.postMessage", timeout=0.05)
 
 
-def test_response_url_recorded(fake: FakeSlack) -> None:
+def test_response_url_recorded(fake: SlackStandIn) -> None:
     first, second = fake.new_response_url(), fake.new_response_url()
     assert first != second and first.startswith(f"http://127.0.0.1:{fake.port}/response/")
     resp = WebhookClient(second).send(text="done", replace_original=True)
@@ -493,7 +493,7 @@ def bot() -> Iterator[tuple[SlackSigner, list[tuple[dict, bytes]]]]:
         thread.join()
 
 
-def test_signer_command(bot, fake: FakeSlack) -> None:
+def test_signer_command(bot, fake: SlackStandIn) -> None:
     signer, received = bot
     signer.response_url_factory = fake.new_response_url
     resp = signer.command("/pfp", "add 3", user_id="U1", user_name="ada")
