@@ -96,7 +96,8 @@ def test_token_as_form_field_is_accepted(fake: SlackStandIn) -> None:
 def test_unknown_method(fake: SlackStandIn) -> None:
     with pytest.raises(SlackApiError) as info:
         client_for(fake).api_call("reactions.add", params={"name": "x"})
-    assert info.value.response["error"] == "unknown_method"
+    assert info.value.response.status_code == 200
+    assert info.value.response.data == {"ok": False, "error": "unknown_method", "req_method": "reactions.add"}
 
 
 def test_respond_to_adds_a_method(fake: SlackStandIn) -> None:
@@ -131,7 +132,7 @@ def test_every_authenticated_answer_carries_the_granted_scopes() -> None:
             return {k.lower(): v for k, v in response.headers.items()}["x-oauth-scopes"]
 
         assert scopes_of(client.chat_postMessage(channel="C1", text="hi")) == "chat:write,im:write"
-        assert scopes_of(client.views_open(trigger_id="1.2.abc", view={"type": "modal", "blocks": []})) == (
+        assert scopes_of(client.views_open(trigger_id="1.2.abc", view=modal())) == (
             "chat:write,im:write")
         for refused in (lambda: client.users_info(user="UBOT"), lambda: client.api_call("reactions.add")):
             with pytest.raises(SlackApiError) as info:
@@ -279,6 +280,118 @@ def test_users_info_locale_only_when_asked(fake: SlackStandIn) -> None:
     with pytest.raises(SlackApiError) as info:
         client.users_info(user="UNOBODY")
     assert info.value.response["error"] == "user_not_found"
+
+
+# ---------------------------------------------------------------- Slack's limits
+
+
+def section(text: str, **extra) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}, **extra}
+
+
+def refusal_of(call) -> dict:
+    with pytest.raises(SlackApiError) as info:
+        call()
+    assert info.value.response.status_code == 200
+    return info.value.response.data
+
+
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")  # no_text is the point
+@pytest.mark.parametrize("method", ["chat_postMessage", "chat_postEphemeral", "chat_update"])
+def test_a_message_over_slacks_limits_is_refused_with_invalid_blocks(fake: SlackStandIn, method: str) -> None:
+    client = client_for(fake)
+    where = {"channel": "C1", "user": "U1"} if method == "chat_postEphemeral" else {"channel": "C1"}
+    if method == "chat_update":
+        where["ts"] = client.chat_postMessage(channel="C1", text="first")["ts"]
+    send = getattr(client, method)
+    assert send(**where, text="x", blocks=[section("x")] * 50)["ok"]
+    too_many = refusal_of(lambda: send(**where, text="x", blocks=[section("x")] * 51))
+    assert too_many == {"ok": False, "error": "invalid_blocks", "response_metadata": {
+        "messages": ["[ERROR] no more than 50 items allowed [json-pointer:/blocks]"]}}
+    assert send(**where, text="x", blocks=[section("x" * 3000)])["ok"]
+    long_text = refusal_of(lambda: send(**where, text="x", blocks=[{"type": "divider"}, section("x" * 3001)]))
+    assert long_text["error"] == "invalid_blocks"
+    assert long_text["response_metadata"]["messages"] == [
+        "[ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text]"]
+    assert refusal_of(lambda: send(**where))["error"] == "no_text"
+    assert refusal_of(lambda: send(**where, text="", blocks=[]))["error"] == "no_text"
+
+
+def test_headers_buttons_and_ids_have_slacks_limits(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+
+    def problems(*blocks: dict) -> list[str]:
+        answer = refusal_of(lambda: client.chat_postMessage(channel="C1", text="x", blocks=list(blocks)))
+        assert answer["error"] == "invalid_blocks"
+        return answer["response_metadata"]["messages"]
+
+    def button(text: str = "Go", action_id: str = "go") -> dict:
+        return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id}
+
+    header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 150}}
+    ok = [header, {"type": "actions", "block_id": "b" * 255, "elements": [button("g" * 75, "a" * 255)]}]
+    assert client.chat_postMessage(channel="C1", text="x", blocks=ok)["ok"]
+    assert problems({"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}) == [
+        "[ERROR] must be less than 151 characters [json-pointer:/blocks/0/text/text]"]
+    assert problems({"type": "actions", "elements": [button("g" * 76)]}) == [
+        "[ERROR] must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]"]
+    assert problems(section("x", block_id="b" * 256), section("y", accessory=button(action_id="a" * 256))) == [
+        "[ERROR] must be less than 256 characters [json-pointer:/blocks/0/block_id]",
+        "[ERROR] must be less than 256 characters [json-pointer:/blocks/1/accessory/action_id]"]
+    assert problems(section("")) == ["[ERROR] must be more than 0 characters [json-pointer:/blocks/0/text/text]"]
+    many_options = {"type": "checkboxes", "action_id": "c",
+                    "options": [{"text": {"type": "plain_text", "text": str(i)}, "value": str(i)} for i in range(11)]}
+    assert problems({"type": "actions", "elements": [many_options]}) == [
+        "[ERROR] no more than 10 items allowed [json-pointer:/blocks/0/elements/0/options]"]
+    malformed = refusal_of(lambda: client.api_call("chat.postMessage", json={"channel": "C1", "blocks": "nope"}))
+    assert malformed["error"] == "invalid_blocks_format"
+
+
+def test_a_response_url_post_over_the_limits_is_refused_and_delete_original_needs_no_text(fake: SlackStandIn) -> None:
+    url = fake.new_response_url()
+    refused = WebhookClient(url).send(text="x", blocks=[section("x")] * 51)
+    assert refused.status_code == 200
+    assert json.loads(refused.body)["error"] == "invalid_blocks"
+    assert json.loads(WebhookClient(url).send_dict({"replace_original": True}).body)["error"] == "no_text"
+    assert json.loads(WebhookClient(url).send_dict({"delete_original": True}).body) == {"ok": True}
+    assert len(fake.calls_to("response_url")) == 3  # refused posts are recorded all the same
+
+
+def modal(**changes) -> dict:
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": []}
+    view.update(changes)
+    return view
+
+
+def test_a_view_over_slacks_limits_is_refused_with_invalid_arguments(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+
+    def messages(**changes) -> list[str]:
+        answer = refusal_of(lambda: client.views_publish(user_id="U1", view={"type": "home", "blocks": [],
+                                                                            **changes}))
+        assert answer["error"] == "invalid_arguments"
+        return answer["response_metadata"]["messages"]
+
+    assert client.views_publish(user_id="U1", view={"type": "home", "blocks": [section("x")] * 100})["ok"]
+    assert messages(blocks=[section("x")] * 101) == [
+        "[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]"]
+    assert messages(private_metadata="m" * 3001) == [
+        "[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]"]
+    assert messages(blocks=[section("x" * 3001)]) == [
+        "[ERROR] must be less than 3001 characters [json-pointer:/view/blocks/0/text/text]"]
+    opened = client.views_open(trigger_id="1.2.abc", view=modal(title={"type": "plain_text",
+                                                                                        "text": "t" * 24}))
+    long_title = modal(title={"type": "plain_text", "text": "t" * 25},
+                       submit={"type": "plain_text", "text": "s" * 25}, close={"type": "plain_text", "text": "c" * 24})
+    answer = refusal_of(lambda: client.views_update(view_id=opened["view"]["id"], view=long_title))
+    assert answer == {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [
+        "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]",
+        "[ERROR] must be less than 25 characters [json-pointer:/view/submit/text]"]}}
+    answer = refusal_of(lambda: client.views_open(trigger_id="1.2.abc", view={"type": "modal",
+                                                                                              "blocks": []}))
+    assert answer["response_metadata"]["messages"] == ["[ERROR] missing required field: title [json-pointer:/view/title]"]
+    assert refusal_of(lambda: client.views_publish(user_id="U1", view={"type": "home", "blocks": [
+        section("x" * 2900)] * 90}))["error"] == "view_too_large"
 
 
 # ---------------------------------------------------------------- faults & retries

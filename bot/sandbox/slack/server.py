@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from .limits import message_refusal, truthy, view_refusal
 from .scopes import METHOD_SCOPES, missing_scope, user_ids
 
 __all__ = ["Call", "SlackStandIn"]
@@ -39,6 +40,9 @@ _UPLOAD_PREFIX = "/upload/v1/"  # files.getUploadURLExternal's upload_url, as on
 _ALL_SCOPES = ("commands", *sorted({s for scopes in METHOD_SCOPES.values() for s in scopes}))
 
 Responder = dict | Callable[["Call"], dict]
+# What Slack checks against its limits of messages and of views (limits.py).
+_MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
+_VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
 
 
 @dataclass(frozen=True)
@@ -87,13 +91,6 @@ class _Reply:
 
 def _json_reply(payload: dict, status: int = 200, headers: dict | None = None) -> _Reply:
     return _Reply(status=status, body=json.dumps(payload).encode("utf-8"), headers=headers or {})
-
-
-def _truthy(value: Any) -> bool:
-    """slack_sdk sends booleans as "1"/"0" in forms and true/false in JSON."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes")
-    return bool(value)
 
 
 def _decode_json_fields(body: dict) -> dict:
@@ -203,6 +200,11 @@ class SlackStandIn:
     ``scopes`` are the bot token's granted OAuth scopes: a method needing one the
     token lacks (see scopes.METHOD_SCOPES) is refused with ``missing_scope``, as
     Slack does. ``None`` grants everything, for tests of the fake that do not care.
+
+    A message or view over Slack's limits (limits.py: 50 blocks in a message, 100 in
+    a view, 3,000 characters in a section, ...) is refused as Slack refuses it,
+    ``invalid_blocks`` or ``invalid_arguments`` with ``response_metadata.messages``;
+    an unknown method is ``unknown_method``.
     """
 
     def __init__(
@@ -485,7 +487,7 @@ class SlackStandIn:
             return self._fault_reply(fault)
 
         if method == "response_url":
-            return _json_reply({"ok": True})
+            return _json_reply(message_refusal(body) or {"ok": True})
         if path.startswith(_UPLOAD_PREFIX):
             return self._receive_upload(path[len(_UPLOAD_PREFIX):], raw)
         if not path.startswith("/api/"):
@@ -500,6 +502,9 @@ class SlackStandIn:
             if needed is not None:
                 refusal = {"ok": False, "error": "missing_scope", "needed": needed, "provided": granted}
                 return _json_reply(refusal, headers=scope_header)
+        refused = self._refusal(call)
+        if refused is not None:
+            return _json_reply(refused, headers=scope_header)
         if method == "chat.postMessage" and self._over_message_limit(call):
             refusal_headers = {**scope_header, "Retry-After": str(self._retry_after)}
             return _json_reply({"ok": False, "error": "ratelimited"}, status=429, headers=refusal_headers)
@@ -508,6 +513,18 @@ class SlackStandIn:
         if hold is not None:
             self._stopping.wait(hold.seconds)
         return answer
+
+    def _refusal(self, call: Call) -> dict | None:
+        """What Slack says of a message or view over its limits (limits.py), before doing anything with it.
+        A method a test answers itself (respond_to) is not checked."""
+        with self._lock:
+            if call.method in self._responders:
+                return None
+        if call.method in _MESSAGE_METHODS:
+            return message_refusal(call.body)
+        if call.method in _VIEW_METHODS:
+            return view_refusal(call.body.get("view"))
+        return None
 
     def _granted(self) -> tuple[str, ...]:
         return _ALL_SCOPES if self.scopes is None else self.scopes
@@ -543,7 +560,7 @@ class SlackStandIn:
             return {"ok": True, **result}
         handler = _METHODS.get(call.method)
         if handler is None:
-            return {"ok": False, "error": "unknown_method"}
+            return {"ok": False, "error": "unknown_method", "req_method": call.method}
         return handler(self, call.body)
 
     # ------------------------------------------------------------------ API methods
@@ -607,7 +624,7 @@ class SlackStandIn:
         with self._lock:
             messages = list(reversed(self._history.get(str(body.get("channel", "")), [])))
         limit = int(body.get("limit") or 100)
-        if not _truthy(body.get("include_all_metadata", False)):
+        if not truthy(body.get("include_all_metadata", False)):
             messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
@@ -650,7 +667,7 @@ class SlackStandIn:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         user = dict(user)
-        if not _truthy(body.get("include_locale", False)):
+        if not truthy(body.get("include_locale", False)):
             user.pop("locale", None)
         return {"ok": True, "user": user}
 
