@@ -207,7 +207,8 @@ def serve_bot(
     app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor)
     server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock))
     url = f"http://127.0.0.1:{server.port}"
-    signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
+    signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
+                         trigger_id_factory=fake.new_trigger_id)
     try:
         yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier)
         executor.wait_idle()

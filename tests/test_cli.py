@@ -347,7 +347,8 @@ def test_pfp_serve_registers_a_delegate_from_command_to_direct_message(served):
     assert (status, json.loads(body)["ok"]) == (404, False)
     assert get(f"{url}/slack/events")[0] == 404  # Slack only ever POSTs there
 
-    slack = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
+    slack = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
+                        trigger_id_factory=fake.new_trigger_id)
 
     response = slack.command("/pfp", "register", user_id=DELEGATE)
     assert response.status == 200, response.text

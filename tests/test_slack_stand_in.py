@@ -132,7 +132,7 @@ def test_every_authenticated_answer_carries_the_granted_scopes() -> None:
             return {k.lower(): v for k, v in response.headers.items()}["x-oauth-scopes"]
 
         assert scopes_of(client.chat_postMessage(channel="C1", text="hi")) == "chat:write,im:write"
-        assert scopes_of(client.views_open(trigger_id="1.2.abc", view=modal())) == (
+        assert scopes_of(client.views_open(trigger_id=server.new_trigger_id("U1"), view=modal())) == (
             "chat:write,im:write")
         for refused in (lambda: client.users_info(user="UBOT"), lambda: client.api_call("reactions.add")):
             with pytest.raises(SlackApiError) as info:
@@ -258,8 +258,8 @@ def test_chat_update(fake: SlackStandIn) -> None:
 def test_views(fake: SlackStandIn) -> None:
     client = client_for(fake)
     view = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": []}
-    opened = client.views_open(trigger_id="1.2.abc", view=view)["view"]
-    pushed = client.views_push(trigger_id="1.2.abc", view=view)["view"]
+    opened = client.views_open(trigger_id=fake.new_trigger_id("U1"), view=view)["view"]
+    pushed = client.views_push(trigger_id=fake.new_trigger_id("U1"), view=view)["view"]
     published = client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]
     assert opened["id"].startswith("V") and opened["type"] == "modal"
     assert len({opened["id"], pushed["id"], published["id"]}) == 3
@@ -379,7 +379,7 @@ def test_a_view_over_slacks_limits_is_refused_with_invalid_arguments(fake: Slack
         "[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]"]
     assert messages(blocks=[section("x" * 3001)]) == [
         "[ERROR] must be less than 3001 characters [json-pointer:/view/blocks/0/text/text]"]
-    opened = client.views_open(trigger_id="1.2.abc", view=modal(title={"type": "plain_text",
+    opened = client.views_open(trigger_id=fake.new_trigger_id("U1"), view=modal(title={"type": "plain_text",
                                                                                         "text": "t" * 24}))
     long_title = modal(title={"type": "plain_text", "text": "t" * 25},
                        submit={"type": "plain_text", "text": "s" * 25}, close={"type": "plain_text", "text": "c" * 24})
@@ -387,11 +387,59 @@ def test_a_view_over_slacks_limits_is_refused_with_invalid_arguments(fake: Slack
     assert answer == {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [
         "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]",
         "[ERROR] must be less than 25 characters [json-pointer:/view/submit/text]"]}}
-    answer = refusal_of(lambda: client.views_open(trigger_id="1.2.abc", view={"type": "modal",
+    answer = refusal_of(lambda: client.views_open(trigger_id=fake.new_trigger_id("U1"), view={"type": "modal",
                                                                                               "blocks": []}))
     assert answer["response_metadata"]["messages"] == ["[ERROR] missing required field: title [json-pointer:/view/title]"]
     assert refusal_of(lambda: client.views_publish(user_id="U1", view={"type": "home", "blocks": [
         section("x" * 2900)] * 90}))["error"] == "view_too_large"
+
+
+# ---------------------------------------------------------------- trigger ids
+
+
+class Seconds:
+    """The stand-in's injected clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_trigger_opens_one_view_within_three_seconds() -> None:
+    seconds = Seconds()
+    with SlackStandIn(clock=seconds) as server:
+        client = client_for(server)
+        fresh, late, stale = (server.new_trigger_id("U1") for _ in range(3))
+        assert len({fresh, late, stale}) == 3 and fresh.count(".") == 2  # shaped like Slack's 12345.98765.abcd…
+        seconds.now += 3.0
+        assert client.views_open(trigger_id=fresh, view=modal())["ok"]
+        assert client.views_push(trigger_id=late, view=modal())["ok"]  # 3 s is still in time
+        seconds.now += 0.1
+        assert refusal_of(lambda: client.views_open(trigger_id=stale, view=modal())) == {
+            "ok": False, "error": "expired_trigger_id"}
+        assert refusal_of(lambda: client.views_push(trigger_id=stale, view=modal()))["error"] == "expired_trigger_id"
+
+
+def test_a_trigger_the_stand_in_never_issued_or_already_exchanged_is_refused(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    assert refusal_of(lambda: client.views_open(trigger_id="12345.98765.abcd2358fdea", view=modal())) == {
+        "ok": False, "error": "invalid_trigger_id"}
+    assert refusal_of(lambda: client.views_push(trigger_id="", view=modal()))["error"] == "invalid_trigger_id"
+    trigger = fake.new_trigger_id("U1")
+    assert client.views_open(trigger_id=trigger, view=modal())["ok"]
+    # Slack's views.open: "The trigger_id was already exchanged in a previous call."
+    assert refusal_of(lambda: client.views_open(trigger_id=trigger, view=modal()))["error"] == "exchanged_trigger_id"
+    assert refusal_of(lambda: client.views_push(trigger_id=trigger, view=modal()))["error"] == "exchanged_trigger_id"
+
+
+def test_a_view_refused_for_its_content_leaves_the_trigger_unused(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    trigger = fake.new_trigger_id("U1")
+    assert refusal_of(lambda: client.views_open(trigger_id=trigger, view={"type": "modal", "blocks": []}))[
+        "error"] == "invalid_arguments"
+    assert client.views_open(trigger_id=trigger, view=modal())["ok"]
 
 
 # ---------------------------------------------------------------- faults & retries
@@ -609,6 +657,7 @@ def bot() -> Iterator[tuple[SlackSigner, list[tuple[dict, bytes]]]]:
 def test_signer_command(bot, fake: SlackStandIn) -> None:
     signer, received = bot
     signer.response_url_factory = fake.new_response_url
+    signer.trigger_id_factory = fake.new_trigger_id
     resp = signer.command("/pfp", "add 3", user_id="U1", user_name="ada")
     assert resp.status == 200 and resp.json() == {"valid": True}
     headers, body = received[-1]
@@ -621,7 +670,9 @@ def test_signer_command(bot, fake: SlackStandIn) -> None:
         "C0GENERAL",
         "T0TEAM",
     )
-    assert form["trigger_id"] and form["api_app_id"] and form["team_domain"] and form["channel_name"]
+    assert form["api_app_id"] and form["team_domain"] and form["channel_name"]
+    # The stand-in issued the trigger for U1, so the bot can open a modal with it.
+    assert client_for(fake).views_open(trigger_id=form["trigger_id"], view=modal())["ok"]
     assert form["response_url"].startswith(f"http://127.0.0.1:{fake.port}/response/")
     second = signer.command("/pfp", user_id="U1", trigger_id="T.1", response_url="http://x/r")
     assert second.status == 200

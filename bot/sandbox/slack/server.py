@@ -19,6 +19,7 @@ import math
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,7 @@ _JSON_FIELDS = ("blocks", "view", "attachments")
 _TS_BASE_MICROS = 1_700_000_000 * 1_000_000
 _BOT_ID = "B0BOT"
 _RESPONSE_PREFIX = "/response/"
+TRIGGER_LIFE = 3.0  # seconds a trigger_id can be exchanged for a view, on Slack as here
 _UPLOAD_PREFIX = "/upload/v1/"  # files.getUploadURLExternal's upload_url, as on files.slack.com
 # Every scope the table knows, plus slash commands: what "everything granted" (scopes=None) reports.
 _ALL_SCOPES = ("commands", *sorted({s for scopes in METHOD_SCOPES.values() for s in scopes}))
@@ -76,6 +78,24 @@ class _Fault:
 
     def matches(self, method: str) -> bool:
         return self.method == "*" or self.method == method
+
+
+@dataclass
+class _Trigger:
+    """A trigger_id the stand-in issued: whose it is, when (on the stand-in's clock), whether exchanged."""
+
+    user_id: str
+    issued_at: float
+    used: bool = False
+
+
+@dataclass
+class _ResponseUrl:
+    """Whose a response_url is, where it answers, and the message it came from (None: a command's)."""
+
+    user_id: str | None
+    channel: str | None
+    message_ts: str | None
 
 
 @dataclass
@@ -197,6 +217,9 @@ class SlackStandIn:
 
     Use as ``with SlackStandIn() as fake: WebClient(base_url=fake.base_url, token=fake.token)``.
 
+    ``clock`` (seconds, ``time.monotonic`` by default) times the trigger ids it issues
+    (``new_trigger_id``); tests move a clock of their own to expire one.
+
     ``scopes`` are the bot token's granted OAuth scopes: a method needing one the
     token lacks (see scopes.METHOD_SCOPES) is refused with ``missing_scope``, as
     Slack does. ``None`` grants everything, for tests of the fake that do not care.
@@ -213,6 +236,7 @@ class SlackStandIn:
         bot_user_id: str = "UBOT",
         team_id: str = "T0TEAM",
         scopes: Iterable[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.scopes: tuple[str, ...] | None = None if scopes is None else tuple(dict.fromkeys(scopes))
@@ -226,6 +250,9 @@ class SlackStandIn:
         self._users: dict[str, dict] = {}
         self._responders: dict[str, Responder] = {}
         self._external_views: dict[str, str] = {}
+        self._clock = clock  # seconds, for the life of trigger ids only
+        self._response_urls: dict[str, _ResponseUrl] = {}  # the number ending its path -> its owner
+        self._triggers: dict[str, _Trigger] = {}  # trigger_id -> whose it is, when issued, whether used
         self._history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
         self._uploads: dict[str, dict] = {}  # file id -> {"filename", "length", "content" once uploaded}
         self._file_counter = itertools.count(1)
@@ -383,9 +410,40 @@ class SlackStandIn:
         with self._lock:
             self._responders[method] = responder
 
-    def new_response_url(self) -> str:
-        """A response_url pointing back at this fake, as Slack puts in commands/interactions."""
-        return f"http://127.0.0.1:{self.port}{_RESPONSE_PREFIX}{next(self._response_counter)}"
+    def new_trigger_id(self, user_id: str) -> str:
+        """A trigger_id for ``user_id``, as Slack puts in a command or an interaction: views.open and
+        views.push take it once, within 3 seconds of now on the stand-in's clock. Slack's answers
+        (views.open's errors): one the stand-in never issued is ``invalid_trigger_id``, one used
+        before ``exchanged_trigger_id``, one older than 3 seconds ``expired_trigger_id``."""
+        with self._lock:
+            number = len(self._triggers) + 1
+            trigger_id = f"{number}.{int(time.time())}.{uuid.uuid4().hex[:24]}"
+            self._triggers[trigger_id] = _Trigger(user_id, self._clock())
+        return trigger_id
+
+    def _exchange_trigger(self, body: dict) -> tuple[str | None, dict | None]:
+        """The user whose trigger a views.open/views.push exchanges, or Slack's refusal of it."""
+        trigger_id = str(body.get("trigger_id") or "")
+        with self._lock:
+            trigger = self._triggers.get(trigger_id)
+            if trigger is None:
+                return None, {"ok": False, "error": "invalid_trigger_id"}
+            if trigger.used:
+                return None, {"ok": False, "error": "exchanged_trigger_id"}
+            if self._clock() - trigger.issued_at > TRIGGER_LIFE:
+                return None, {"ok": False, "error": "expired_trigger_id"}
+            trigger.used = True
+            return trigger.user_id, None
+
+    def new_response_url(self, user_id: str | None = None, channel: str | None = None,
+                         message_ts: str | None = None) -> str:
+        """A response_url pointing back at the stand-in, as Slack puts in commands and interactions:
+        whose it is (``user_id``), where it answers (``channel``) and, for a button in a message, that
+        message (``message_ts``), which ``replace_original`` and ``delete_original`` act on."""
+        number = next(self._response_counter)
+        with self._lock:
+            self._response_urls[str(number)] = _ResponseUrl(user_id, channel and self._channel_for(channel), message_ts)
+        return f"http://127.0.0.1:{self.port}{_RESPONSE_PREFIX}{number}"
 
     # ------------------------------------------------------------------ fault injection
 
@@ -654,6 +712,12 @@ class SlackStandIn:
     def _views_new(self, body: dict) -> dict:
         return self._view_answer(body, self._next_view_id())
 
+    def _views_open(self, body: dict) -> dict:
+        _user_id, refused = self._exchange_trigger(body)
+        if refused is not None:
+            return refused
+        return self._views_new(body)
+
     def _views_update(self, body: dict) -> dict:
         view_id = body.get("view_id")
         if not view_id and body.get("external_id"):
@@ -751,8 +815,8 @@ _METHODS: dict[str, Callable[[SlackStandIn, dict], dict]] = {
     "chat.postMessage": SlackStandIn._chat_post_message,
     "chat.postEphemeral": SlackStandIn._chat_post_ephemeral,
     "chat.update": SlackStandIn._chat_update,
-    "views.open": SlackStandIn._views_new,
-    "views.push": SlackStandIn._views_new,
+    "views.open": SlackStandIn._views_open,
+    "views.push": SlackStandIn._views_open,
     "views.publish": SlackStandIn._views_new,
     "views.update": SlackStandIn._views_update,
     "users.info": SlackStandIn._users_info,
