@@ -442,6 +442,193 @@ def test_a_view_refused_for_its_content_leaves_the_trigger_unused(fake: SlackSta
     assert client.views_open(trigger_id=trigger, view=modal())["ok"]
 
 
+# ---------------------------------------------------------------- what a client shows (the sandbox page reads it)
+
+
+def test_channels_appear_when_added_opened_or_posted_in(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    fake.set_user("U2", name="bea")
+    fake.set_user("U3", name="ada")
+    assert fake.add_channel("C1", "general", ["U1", "U1", "U2"]) == {
+        "id": "C1", "name": "general", "is_im": False, "members": ["U1", "U2"]}
+    dm = client.conversations_open(users="U1")["channel"]["id"]
+    client.chat_postMessage(channel="U2", text="hi")  # a post to a person lands in (and opens) their DM
+    group = client.conversations_open(users="U2,U3")["channel"]["id"]
+    client.chat_postMessage(channel="C9", text="somewhere the page was not told of")
+    assert fake.channels() == [
+        {"id": "C1", "name": "general", "is_im": False, "members": ["U1", "U2"]},
+        {"id": dm, "name": "U1", "is_im": True, "members": ["U1", "UBOT"]},
+        {"id": fake.dm_channel_id("U2"), "name": "U2", "is_im": True, "members": ["U2", "UBOT"]},
+        {"id": group, "name": "mpdm-ada--bea-1", "is_im": False, "members": ["U2", "U3", "UBOT"]},
+        {"id": "C9", "name": "C9", "is_im": False, "members": []},
+    ]
+    client.conversations_open(users="U1")
+    assert len(fake.channels()) == 5  # opened once, listed once
+    fake.add_channel("C9", "isu", ["U1"])
+    assert fake.channels()[-1] == {"id": "C9", "name": "isu", "is_im": False, "members": ["U1"]}
+
+
+def test_messages_are_shown_as_a_client_shows_them(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    first = client.chat_postMessage(channel="C1", text="first", blocks=[section("first")])["ts"]
+    second = client.chat_postMessage(channel="C1", text="second")["ts"]
+    reply = client.chat_postMessage(channel="C1", text="a reply", thread_ts=first)["ts"]
+    edited = client.chat_update(channel="C1", ts=first, text="first, edited", blocks=[section("edited")])
+    assert edited["message"]["edited"] is True and edited["ts"] == first
+    client.files_upload_v2(channel="C1", content=b"BEGIN:VCALENDAR", filename="m.ics", title="Meeting")
+    shown = fake.messages("C1")
+    assert [(m["ts"], m["text"]) for m in shown[:2]] == [(first, "first, edited"), (second, "second")]
+    assert shown[0]["blocks"] == [section("edited")] and shown[0]["edited"] is True and shown[0]["reply_count"] == 1
+    assert "edited" not in shown[1] and "reply_count" not in shown[1]
+    assert shown[2]["files"] == [{"id": "F00000001", "name": "m.ics", "title": "Meeting"}]
+    assert len(shown) == 3  # the reply is in its thread, not at the top
+    [in_thread] = fake.replies("C1", first)
+    assert (in_thread["ts"], in_thread["text"], in_thread["thread_ts"]) == (reply, "a reply", first)
+    assert fake.replies("C1", second) == []
+    # delivered() keeps every message as it was accepted; conversations.history shows what a client shows.
+    assert [m["text"] for m in fake.delivered("C1")] == ["first", "second", "a reply", ""]
+    history = client.conversations_history(channel="C1")["messages"]
+    assert [m["ts"] for m in history] == [shown[2]["ts"], second, first] and history[2]["text"] == "first, edited"
+    shown[0]["text"] = "changed by the reader"
+    assert fake.messages("C1")[0]["text"] == "first, edited"  # a copy: the reader cannot change the stand-in
+    assert fake.messages("U1") == [] and fake.messages("C404") == []
+
+
+def test_ephemerals_are_kept_per_person(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    ts = client.chat_postEphemeral(channel="C1", user="U1", text="only you", blocks=[section("only you")])[
+        "message_ts"]
+    assert fake.ephemerals("U1") == [{"channel": "C1", "ts": ts, "text": "only you", "blocks": [section("only you")]}]
+    assert fake.ephemerals("U2") == [] and fake.messages("C1") == []
+
+
+def test_a_commands_response_url_answers_its_person_where_they_typed_it(fake: SlackStandIn) -> None:
+    url = fake.new_response_url(user_id="U1", channel="C1")
+    WebhookClient(url).send(text="working…", response_type="ephemeral")
+    WebhookClient(url).send(text="done", replace_original=True)  # replaces the answer given through it
+    [answer] = fake.ephemerals("U1")
+    assert (answer["channel"], answer["text"], answer["blocks"]) == ("C1", "done", [])
+    WebhookClient(url).send(text="for everyone", response_type="in_channel")
+    assert [m["text"] for m in fake.messages("C1")] == ["for everyone"]
+    WebhookClient(url).send_dict({"delete_original": True})
+    assert fake.ephemerals("U1") == []
+    assert [c.body.get("text") for c in fake.calls_to("response_url")] == [
+        "working…", "done", "for everyone", None]  # every post is recorded as before
+    WebhookClient(fake.new_response_url()).send(text="nobody's")  # no owner: recorded, shown nowhere
+    assert fake.ephemerals("U1") == [] and len(fake.messages("C1")) == 1
+
+
+def test_a_buttons_response_url_replaces_or_deletes_the_message_it_was_on(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    posted = client.chat_postMessage(channel="C1", text="approve?", blocks=[section("approve?")])
+    other = client.chat_postMessage(channel="C1", text="other")["ts"]
+    url = fake.new_response_url(user_id="U1", channel="C1", message_ts=posted["ts"])
+    WebhookClient(url).send(text="approved", replace_original=True)
+    assert [(m["ts"], m["text"], m.get("blocks")) for m in fake.messages("C1")] == [
+        (posted["ts"], "approved", []), (other, "other", None)]
+    assert "edited" not in fake.messages("C1")[0]
+    WebhookClient(url).send(text="and a note for you", replace_original=False)
+    assert [e["text"] for e in fake.ephemerals("U1")] == ["and a note for you"]
+    WebhookClient(url).send_dict({"delete_original": True})
+    assert [m["ts"] for m in fake.messages("C1")] == [other]
+    ephemeral = fake.ephemerals("U1")[0]["ts"]  # a button on an ephemeral: its URL acts on that ephemeral
+    on_ephemeral = fake.new_response_url(user_id="U1", channel="C1", message_ts=ephemeral)
+    WebhookClient(on_ephemeral).send(text="answered", replace_original=True)
+    assert [e["text"] for e in fake.ephemerals("U1")] == ["answered"]
+    WebhookClient(on_ephemeral).send_dict({"delete_original": True})
+    assert fake.ephemerals("U1") == []
+
+
+def test_modals_stack_per_person(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    opened = client.views_open(trigger_id=fake.new_trigger_id("U1"), view=modal(callback_id="root"))["view"]
+    assert fake.views("U1") == [opened] and fake.views("U2") == []
+    assert opened["id"].startswith("V") and opened["hash"] and opened["team_id"] == "T0TEAM"
+    pushed = client.views_push(trigger_id=fake.new_trigger_id("U1"), view=modal(external_id="details"))["view"]
+    assert [v["id"] for v in fake.views("U1")] == [opened["id"], pushed["id"]]
+    updated = client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal(callback_id="filled"))["view"]
+    assert updated["id"] == opened["id"] and updated["hash"] != opened["hash"]
+    assert fake.views("U1")[0]["callback_id"] == "filled" and fake.views("U1")[1]["id"] == pushed["id"]
+    by_external = client.views_update(external_id="details", view=modal(external_id="details", callback_id="more"))
+    assert by_external["view"]["id"] == pushed["id"] and fake.views("U1")[1]["callback_id"] == "more"
+    stale = refusal_of(lambda: client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal()))
+    assert stale == {"ok": False, "error": "hash_conflict"}
+    client.views_push(trigger_id=fake.new_trigger_id("U1"), view=modal())
+    too_many = refusal_of(lambda: client.views_push(trigger_id=fake.new_trigger_id("U1"), view=modal()))
+    assert too_many["error"] == "push_limit_reached"  # Slack: a modal and 2 pushed views at most
+    assert refusal_of(lambda: client.views_open(trigger_id=fake.new_trigger_id("U2"), view=modal(
+        external_id="details")))["error"] == "duplicate_external_id"
+    assert fake.pop_view("U1")["id"] not in (opened["id"], pushed["id"])
+    assert [v["id"] for v in fake.views("U1")] == [opened["id"], pushed["id"]]
+    assert [v["id"] for v in fake.close_views("U1")] == [opened["id"], pushed["id"]]
+    assert fake.views("U1") == [] and fake.pop_view("U1") is None and fake.close_views("U1") == []
+    made_up = client.views_update(view_id="V0MADEUP", hash="1.h", view=modal())["view"]  # tests' own payloads
+    assert made_up["id"] == "V0MADEUP" and fake.views("U1") == []
+
+
+def test_the_answer_to_a_submission_does_to_the_stack_what_slack_does(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    root = client.views_open(trigger_id=fake.new_trigger_id("U1"), view=modal(callback_id="root"))["view"]
+    assert fake.answer_submission("U1", {"response_action": "errors", "errors": {"title": "Too long"}}) == {
+        "title": "Too long"}
+    assert fake.answer_submission("U1", {"response_action": "update", "view": modal(callback_id="next")}) is None
+    assert [(v["id"], v["callback_id"]) for v in fake.views("U1")] == [(root["id"], "next")]
+    fake.answer_submission("U1", {"response_action": "push", "view": modal(callback_id="pushed")})
+    assert [v["callback_id"] for v in fake.views("U1")] == ["next", "pushed"]
+    fake.answer_submission("U1", None)  # an empty answer closes the view submitted
+    assert [v["callback_id"] for v in fake.views("U1")] == ["next"]
+    fake.answer_submission("U1", {"response_action": "push", "view": modal(callback_id="pushed")})
+    fake.answer_submission("U1", {"response_action": "clear"})
+    assert fake.views("U1") == []
+
+
+def test_the_home_tab_is_the_last_one_published(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    assert fake.home("U1") is None
+    first = client.views_publish(user_id="U1", view={"type": "home", "blocks": [section("one")]})["view"]
+    second = client.views_publish(user_id="U1", view={"type": "home", "blocks": [section("two")]})["view"]
+    assert fake.home("U1") == second and second["id"] == first["id"] and second["hash"] != first["hash"]
+    assert fake.home("U1")["blocks"] == [section("two")] and fake.home("U2") is None
+    assert refusal_of(lambda: client.views_publish(user_id="U1", view=modal()))["error"] == "invalid_arguments"
+
+
+def test_users_are_those_registered(fake: SlackStandIn) -> None:
+    fake.set_user("U1", name="ada", locale="fr-FR")
+    assert [(u["id"], u["name"], u["is_bot"]) for u in fake.users()] == [("UBOT", "pfp", True), ("U1", "ada", False)]
+    assert fake.users()[1]["locale"] == "fr-FR"
+
+
+def test_every_change_moves_the_version_and_wakes_a_long_poll(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    start = fake.version()
+    client.auth_test()
+    assert fake.version() == start  # a call that changes nothing a client shows
+    client.chat_postMessage(channel="C1", text="hi")
+    assert fake.version() == start + 1
+    assert fake.wait_for_change(start + 1, timeout=0.05) == start + 1  # nothing new: the timeout
+    assert fake.wait_for_change(start, timeout=0.05) == start + 1  # already changed: at once
+    woke: list[int] = []
+    waiter = threading.Thread(target=lambda: woke.append(fake.wait_for_change(start + 1, timeout=5)))
+    waiter.start()
+    fake.set_user("U1")  # before or after the waiter starts waiting, it sees this change
+    waiter.join(timeout=5)
+    assert woke == [start + 2]
+    changes = [
+        lambda: fake.add_channel("C2", "two"),
+        lambda: client.conversations_open(users="U5"),
+        lambda: client.chat_update(channel="C1", ts=fake.messages("C1")[0]["ts"], text="edited"),
+        lambda: client.chat_postEphemeral(channel="C1", user="U1", text="e"),
+        lambda: WebhookClient(fake.new_response_url(user_id="U1", channel="C1")).send(text="r"),
+        lambda: client.views_open(trigger_id=fake.new_trigger_id("U1"), view=modal()),
+        lambda: client.views_publish(user_id="U1", view={"type": "home", "blocks": []}),
+        lambda: fake.pop_view("U1"),
+    ]
+    for change in changes:
+        before = fake.version()
+        change()
+        assert fake.version() > before
+
+
 # ---------------------------------------------------------------- faults & retries
 
 

@@ -43,6 +43,8 @@ def test_need_opens_its_form_with_the_fresh_trigger_slack_gave_the_command(bot):
     [opened] = bot.fake.wait_for("views.open")
     assert opened.body["trigger_id"] == trigger
     bot.settle()
+    [form] = bot.fake.views(KH)  # Slack took it: the person sees the form
+    assert form["callback_id"] == "need_form"
     # The bot exchanged it (within its 3 seconds): Slack takes a trigger once.
     again = WebClient(base_url=bot.fake.base_url, token=bot.fake.token, retry_handlers=[])
     with pytest.raises(SlackApiError) as refused:
