@@ -908,3 +908,18 @@ def test_signer_forgeries_are_rejected_without_raising(bot) -> None:
     five_hundred = signer.post(b"boom", form)
     assert five_hundred.status == 500 and five_hundred.headers["content-type"] == "application/json"
     assert five_hundred.text == '{"valid": true}'
+
+
+def test_the_stand_in_is_production_code_that_imports_nothing_from_the_tests() -> None:
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "bot" / "sandbox" / "slack"
+    imported = set()
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert imported and not any(name == "tests" or name.startswith("tests.") for name in imported)
