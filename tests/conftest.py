@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.notifier import Notifier
+from bot.sandbox.slack import SlackSigner, SlackStandIn
 from bot.server import BackgroundServer, make_wsgi_app
 from bot.settings import Settings
 from bot.slack import make_notifier
 from bot.startup import prepare_database
 from storage.db import make_engine, make_session_factory
-from tests.slack_fake import FakeSlack, SlackSigner
 
 # Property-based tests: a bounded, repeatable run by default (`.ci/run`); `--hypothesis-profile=long`
 # for a long random one. Each example is a real HTTP request, so there is no per-example deadline.
@@ -144,13 +144,13 @@ def manifest_bot_scopes() -> list[str]:
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    with FakeSlack(token="xoxb-test-token", scopes=manifest_bot_scopes()) as fake:
+def fake_slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(token="xoxb-test-token", scopes=manifest_bot_scopes()) as fake:
         fake.set_user(ADMIN, name="isu.admin", locale="en-GB")
         yield fake
 
 
-def bot_settings(fake: FakeSlack, database_url: str) -> Settings:
+def bot_settings(fake: SlackStandIn, database_url: str) -> Settings:
     return Settings(
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SIGNING_SECRET,
@@ -166,7 +166,7 @@ def bot_settings(fake: FakeSlack, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+def settings(fake_slack: SlackStandIn, database_url: str) -> Settings:
     return bot_settings(fake_slack, database_url)
 
 
@@ -182,7 +182,7 @@ class RunningBot:
     app: App
     url: str
     slack: SlackSigner
-    fake: FakeSlack
+    fake: SlackStandIn
     sessions: sessionmaker[Session]
     clock: MovableClock
     engine: Engine
@@ -199,7 +199,7 @@ class RunningBot:
 
 @contextmanager
 def serve_bot(
-    settings: Settings, engine: Engine, sessions: sessionmaker[Session], clock: MovableClock, fake: FakeSlack
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session], clock: MovableClock, fake: SlackStandIn
 ) -> Iterator[RunningBot]:
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
     executor = TrackingExecutor()
@@ -207,7 +207,8 @@ def serve_bot(
     app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor)
     server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock))
     url = f"http://127.0.0.1:{server.port}"
-    signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
+    signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
+                         trigger_id_factory=fake.new_trigger_id)
     try:
         yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier)
         executor.wait_idle()
@@ -218,7 +219,7 @@ def serve_bot(
 
 @pytest.fixture
 def bot(
-    settings: Settings, engine: Engine, database: sessionmaker[Session], clock: MovableClock, fake_slack: FakeSlack
+    settings: Settings, engine: Engine, database: sessionmaker[Session], clock: MovableClock, fake_slack: SlackStandIn
 ) -> Iterator[RunningBot]:
     with serve_bot(settings, engine, database, clock, fake_slack) as running:
         yield running

@@ -22,10 +22,10 @@ from sqlalchemy import create_engine, inspect, text
 
 from bot import cli
 from bot.registration.blocks import APPROVE_ACTION
+from bot.sandbox.slack import SlackSigner, SlackStandIn
 from bot.settings import Settings
 from storage.states import read_reference
 from tests.e2e.flows import block_action, view_submission
-from tests.slack_fake import FakeSlack, SlackSigner
 
 PROJECT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -111,7 +111,7 @@ def test_a_dotenv_in_the_working_directory_is_read(tmp_path):
 
 
 def test_a_bot_token_slack_refuses_is_one_line_not_a_traceback(tmp_path):
-    with FakeSlack(token="xoxb-the-real-token") as fake:
+    with SlackStandIn(token="xoxb-the-real-token") as fake:
         result = pfp(tmp_path, "serve", variables=valid(tmp_path, SLACK_API_URL=fake.base_url))
         assert [c.method for c in fake.calls] == ["auth.test"]
     assert result.returncode == 2, result.stderr
@@ -122,7 +122,7 @@ def test_a_bot_token_slack_refuses_is_one_line_not_a_traceback(tmp_path):
 
 
 def test_socket_mode_with_an_app_token_slack_refuses_is_one_line(tmp_path):
-    with FakeSlack(token="xoxb-test-token") as fake:
+    with SlackStandIn(token="xoxb-test-token") as fake:
         fake.respond_to("apps.connections.open", {"ok": False, "error": "invalid_auth"})
         variables = valid(tmp_path, SLACK_API_URL=fake.base_url, SLACK_APP_TOKEN="xapp-1-A0-1-f00", SLACK_SIGNING_SECRET=None)
         result = pfp(tmp_path, "serve", variables=variables)
@@ -253,7 +253,7 @@ def get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def wait_until(fake: FakeSlack, condition: Callable[[], object], what: str, timeout: float = 10.0):
+def wait_until(fake: SlackStandIn, condition: Callable[[], object], what: str, timeout: float = 10.0):
     """Returns `condition()` once truthy: wakes the moment the fake records a call, and re-checks every
     50 ms for what the fake cannot see (a row the bot commits right after its Slack call)."""
     deadline = time.monotonic() + timeout
@@ -277,10 +277,10 @@ def scheduler_setting(request) -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path, scheduler_setting: str) -> Iterator[tuple[str, FakeSlack, Path, subprocess.Popen]]:
+def served(tmp_path: Path, scheduler_setting: str) -> Iterator[tuple[str, SlackStandIn, Path, subprocess.Popen]]:
     """`pfp serve` in HTTP mode against the fake Slack, until /healthz answers. Its scheduler is off unless a
     test asks (its ticks follow the real clock: a Monday's digest would otherwise come and go)."""
-    with FakeSlack(token="xoxb-test-token") as fake:
+    with SlackStandIn(token="xoxb-test-token") as fake:
         fake.set_user(ADMIN, name="isu.admin", locale="en-GB")
         fake.set_user(DELEGATE, name="delegate")
         port = free_port()
@@ -347,7 +347,8 @@ def test_pfp_serve_registers_a_delegate_from_command_to_direct_message(served):
     assert (status, json.loads(body)["ok"]) == (404, False)
     assert get(f"{url}/slack/events")[0] == 404  # Slack only ever POSTs there
 
-    slack = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url)
+    slack = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
+                        trigger_id_factory=fake.new_trigger_id)
 
     response = slack.command("/pfp", "register", user_id=DELEGATE)
     assert response.status == 200, response.text
@@ -392,7 +393,7 @@ def test_pfp_serve_registers_a_delegate_from_command_to_direct_message(served):
         ]
 
     [dm] = wait_until(fake, approval_dm, "the delegate's direct message")
-    assert dm.body["channel"] == FakeSlack.dm_channel_id(DELEGATE)
+    assert dm.body["channel"] == SlackStandIn.dm_channel_id(DELEGATE)
     assert "France" in dm.body["text"]
     with create_engine(f"sqlite:///{database}").connect() as connection:
         status = connection.execute(text("SELECT status FROM registration_requests WHERE id = 1")).scalar_one()

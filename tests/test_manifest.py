@@ -16,8 +16,8 @@ import yaml
 from slack_sdk import WebClient
 
 from bot.app import create_app
+from bot.sandbox.slack import METHOD_SCOPES, required_scopes
 from tests.conftest import bot_settings
-from tests.slack_fake import METHOD_SCOPES, required_scopes
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
@@ -173,7 +173,7 @@ def test_every_web_api_method_the_code_calls_has_its_scopes_in_the_table():
     sites = code_call_sites()
     assert "chat.postMessage" in {s.method for s in sites}  # the scan does see the code
     unknown = sorted(f"{s.where} {s.method}" for s in sites if s.method not in METHOD_SCOPES)
-    assert unknown == [], "add these methods and the scopes Slack documents to tests/slack_fake/scopes.py"
+    assert unknown == [], "add these methods and the scopes Slack documents to bot/sandbox/slack/scopes.py"
 
 
 def test_the_manifest_grants_every_scope_the_code_needs():

@@ -14,12 +14,12 @@ import time
 from contextlib import ExitStack
 
 from bot.registration.blocks import APPROVE_ACTION
+from bot.sandbox.slack import SlackStandIn
 from bot.startup import prepare_database
 from storage import audit
 from storage.db import make_engine, make_session_factory
 from tests.conftest import ADMIN, POSTGRES_URL, MovableClock, bot_settings, postgres_schema, serve_bot
 from tests.e2e.flows import press, register, requests_of
-from tests.slack_fake import FakeSlack
 
 
 def figures(label: str, samples: list[float]) -> str:
@@ -32,7 +32,7 @@ def figures(label: str, samples: list[float]) -> str:
 
 
 def run(backend: str, url: str, requests: int) -> None:
-    with FakeSlack(token="xoxb-test-token") as fake:
+    with SlackStandIn(token="xoxb-test-token") as fake:
         engine = make_engine(url)
         clock = MovableClock()
         settings = bot_settings(fake, url)

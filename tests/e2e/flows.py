@@ -7,17 +7,21 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.sandbox.slack import Response
 from storage.models import RegistrationRequest
-from tests.slack_fake import Response
 
 TEAM = {"id": "T0TEAM", "domain": "apmbc"}
+# A trigger the stand-in never issued: a modal opened with it is refused (invalid_trigger_id), as Slack
+# refuses a made-up one. A payload whose listener opens a modal takes bot.fake.new_trigger_id(user_id).
+UNISSUED_TRIGGER = "13345224609.738474920.8088930838d88f008e0"
 
 
 def _user(user_id: str) -> dict[str, str]:
     return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": "T0TEAM"}
 
 
-def view_submission(user_id: str, values: dict[str, Any], *, callback_id: str = "registration") -> dict:
+def view_submission(user_id: str, values: dict[str, Any], *, callback_id: str = "registration",
+                    trigger_id: str = UNISSUED_TRIGGER) -> dict:
     """A modal submission; `values` maps block ID -> selected option value (or text for text inputs)."""
     state: dict[str, dict] = {}
     for block, value in values.items():
@@ -34,7 +38,7 @@ def view_submission(user_id: str, values: dict[str, Any], *, callback_id: str = 
         "user": _user(user_id),
         "api_app_id": "A0APP",
         "token": "legacy",
-        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "trigger_id": trigger_id,
         "view": {
             "id": "V0FORM",
             "type": "modal",
@@ -56,6 +60,7 @@ def block_action(
     message_ts: str,
     response_url: str,
     block_id: str = "b",
+    trigger_id: str = UNISSUED_TRIGGER,
 ) -> dict:
     return {
         "type": "block_actions",
@@ -63,7 +68,7 @@ def block_action(
         "user": _user(user_id),
         "api_app_id": "A0APP",
         "token": "legacy",
-        "trigger_id": "13345224609.738474920.8088930838d88f008e1",
+        "trigger_id": trigger_id,
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
         "channel": {"id": channel, "name": "isu"},
         "message": {"type": "message", "ts": message_ts, "text": "", "blocks": []},
@@ -84,7 +89,7 @@ def register(bot, user_id: str, *, state: str = "FR", focal: str = "no", positio
 
 def submit(bot, user_id: str, *, state: str | None, focal: str | None = "no", position: str | None = None):
     values = {"state": state, "focal_point": focal, "position": position}
-    response = bot.slack.interaction(view_submission(user_id, values))
+    response = bot.slack.interaction(view_submission(user_id, values, trigger_id=bot.fake.new_trigger_id(user_id)))
     bot.settle()
     return response
 
@@ -103,7 +108,8 @@ def press(bot, user_id: str, action_id: str, request_id: int, *, value: str | No
     payload = block_action(
         user_id, action_id, value if value is not None else json.dumps({"request": request_id}),
         channel=channel or "C0ISU", message_ts=ts or "1700000000.000100",
-        response_url=bot.fake.new_response_url(), block_id=f"registration:{request_id}",
+        response_url=bot.fake.new_response_url(user_id, channel or "C0ISU", ts or "1700000000.000100"),
+        block_id=f"registration:{request_id}", trigger_id=bot.fake.new_trigger_id(user_id),
     )
     response = bot.slack.interaction(payload)
     bot.settle()
@@ -131,7 +137,7 @@ ELEMENT_TYPES = {
 
 
 def form_submission(user_id: str, callback_id: str, values: dict[str, Any], *, metadata: dict | None = None,
-                    types: dict[str, str] | None = None) -> dict:
+                    types: dict[str, str] | None = None, trigger_id: str = UNISSUED_TRIGGER) -> dict:
     """A modal submission with each value in the shape Slack sends for its element type (`types`, by block,
     for forms other than the platform's)."""
     state: dict[str, dict] = {}
@@ -148,7 +154,7 @@ def form_submission(user_id: str, callback_id: str, values: dict[str, Any], *, m
         else:
             element = {"type": kind, "value": value}
         state[block] = {block: element}
-    payload = view_submission(user_id, {}, callback_id=callback_id)
+    payload = view_submission(user_id, {}, callback_id=callback_id, trigger_id=trigger_id)
     payload["view"]["state"] = {"values": state}
     payload["view"]["blocks"] = [{"type": "input", "block_id": block} for block in values]
     payload["view"]["private_metadata"] = json.dumps(metadata or {"id": None, "channel": "C0GENERAL"})
@@ -179,7 +185,8 @@ def offer_values(**changes: Any) -> dict[str, Any]:
 
 def post_entry(bot, user_id: str, side: str, values: dict[str, Any], *, entry_id: int | None = None) -> Response:
     callback = "need_form" if side == "need" else "offer_form"
-    payload = form_submission(user_id, callback, values, metadata={"id": entry_id, "channel": "C0GENERAL"})
+    payload = form_submission(user_id, callback, values, metadata={"id": entry_id, "channel": "C0GENERAL"},
+                              trigger_id=bot.fake.new_trigger_id(user_id))
     response = bot.slack.interaction(payload)
     bot.settle()
     return response
@@ -198,7 +205,8 @@ def delegate(bot, user_id: str, state: str, *, focal: bool = True, locale: str =
 
 def button(bot, user_id: str, action_id: str, value: str, *, container: str = "message") -> Response:
     payload = block_action(user_id, action_id, value, channel="C0GENERAL", message_ts="1700000000.000900",
-                           response_url=bot.fake.new_response_url())
+                           response_url=bot.fake.new_response_url(user_id, "C0GENERAL", "1700000000.000900"),
+                           trigger_id=bot.fake.new_trigger_id(user_id))
     if container == "home":
         del payload["response_url"]
         payload["container"] = {"type": "view", "view_id": "V0HOME"}

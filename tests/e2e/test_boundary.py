@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
+from bot.sandbox.slack import SlackStandIn
 from storage import audit
 from storage.models import AuditEntry, Person
 from tests.e2e.flows import block_action
-from tests.slack_fake import FakeSlack
 
 FORM, JSON_TYPE = "application/x-www-form-urlencoded", "application/json"
 
@@ -23,7 +23,7 @@ FORM, JSON_TYPE = "application/x-www-form-urlencoded", "application/json"
 @pytest.fixture
 def attacker():
     """A loopback server standing for an address an attacker chose: nothing may ever reach it."""
-    with FakeSlack() as server:
+    with SlackStandIn() as server:
         yield server
 
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
 
 from bot.payloads import STALE_BUTTON
@@ -32,6 +34,22 @@ def count(bot, model) -> int:
 
 def ephemerals(bot) -> list[dict]:
     return [c.body for c in bot.fake.calls_to("chat.postEphemeral")]
+
+
+def test_need_opens_its_form_with_the_fresh_trigger_slack_gave_the_command(bot):
+    delegate(bot, KH, "KH")
+    trigger = bot.fake.new_trigger_id(KH)
+    assert bot.slack.command("/need", "", user_id=KH, trigger_id=trigger).status == 200
+    [opened] = bot.fake.wait_for("views.open")
+    assert opened.body["trigger_id"] == trigger
+    bot.settle()
+    [form] = bot.fake.views(KH)  # Slack took it: the person sees the form
+    assert form["callback_id"] == "need_form"
+    # The bot exchanged it (within its 3 seconds): Slack takes a trigger once.
+    again = WebClient(base_url=bot.fake.base_url, token=bot.fake.token, retry_handlers=[])
+    with pytest.raises(SlackApiError) as refused:
+        again.views_open(trigger_id=trigger, view=opened.body["view"])
+    assert refused.value.response["error"] == "exchanged_trigger_id"
 
 
 def test_need_opens_a_form_and_saving_it_confirms_the_number_and_announces_it(bot):

@@ -47,9 +47,12 @@ class Response:
 class SlackSigner:
     """Signs and POSTs slash commands, interactions and events to ``{base_url}/slack/events``.
 
-    ``response_url_factory`` (e.g. ``fake.new_response_url``) supplies response
-    URLs for commands; without it a loopback dead URL is used so nothing can
-    reach the internet.
+    ``response_url_factory`` (e.g. ``stand_in.new_response_url``) supplies response
+    URLs for commands, called with the command's ``user_id`` and ``channel``;
+    without it a loopback dead URL is used so nothing can reach the internet.
+    ``trigger_id_factory`` (e.g. ``stand_in.new_trigger_id``) supplies the trigger
+    ids, called with the user's id, so the stand-in knows them when the bot opens a
+    modal; without it the signer makes up ids no stand-in will take.
     """
 
     def __init__(
@@ -61,7 +64,8 @@ class SlackSigner:
         team_id: str = "T0TEAM",
         api_app_id: str = "A0APP",
         bot_user_id: str = "UBOT",
-        response_url_factory: Callable[[], str] | None = None,
+        response_url_factory: Callable[..., str] | None = None,
+        trigger_id_factory: Callable[[str], str] | None = None,
         timeout: float = 10.0,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
@@ -72,6 +76,7 @@ class SlackSigner:
         self.api_app_id = api_app_id
         self.bot_user_id = bot_user_id
         self.response_url_factory = response_url_factory
+        self.trigger_id_factory = trigger_id_factory
         self.timeout = timeout
         self._verifier = SignatureVerifier(signing_secret)
         self._counter = itertools.count(1)
@@ -148,8 +153,8 @@ class SlackSigner:
             "text": text,
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
-            "response_url": response_url or self._response_url(),
-            "trigger_id": trigger_id or self.new_trigger_id(),
+            "response_url": response_url or self._response_url(user_id, channel_id),
+            "trigger_id": trigger_id or self.new_trigger_id(user_id),
         }
         body = urlencode(form).encode("utf-8")
         return self.post(body, "application/x-www-form-urlencoded", headers=headers)
@@ -184,13 +189,16 @@ class SlackSigner:
         body = json.dumps(envelope).encode("utf-8")
         return self.post(body, "application/json", headers=headers)
 
-    def new_trigger_id(self) -> str:
-        """A unique trigger_id shaped like Slack's, for views.open from a command."""
+    def new_trigger_id(self, user_id: str) -> str:
+        """A trigger_id for ``user_id``'s command or interaction: from ``trigger_id_factory`` when given,
+        else a unique one shaped like Slack's."""
+        if self.trigger_id_factory is not None:
+            return self.trigger_id_factory(user_id)
         return f"{next(self._counter)}.{int(time.time())}.{uuid.uuid4().hex}"
 
-    def _response_url(self) -> str:
+    def _response_url(self, user_id: str, channel: str) -> str:
         if self.response_url_factory is not None:
-            return self.response_url_factory()
+            return self.response_url_factory(user_id=user_id, channel=channel)
         return _UNSET_RESPONSE_URL
 
 

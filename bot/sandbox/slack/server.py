@@ -1,49 +1,56 @@
-"""A loopback fake of the Slack Web API for end-to-end tests and the local sandbox.
+"""A loopback stand-in of the Slack Web API, for the sandbox and the end-to-end tests.
 
 Why a real HTTP server rather than mocking slack_sdk: the bot must be exercised
 through the very code paths it uses in production (slack_sdk's urllib client,
-its retry handlers, bolt's ``respond``), so the fake speaks HTTP on 127.0.0.1
+its retry handlers, bolt's ``respond``), so the stand-in speaks HTTP on 127.0.0.1
 and only the base URL differs. Modelled on slackapi/bolt-python's
 tests/mock_web_api_server, but with recording, ``wait_for``, fault injection and,
-when asked, Slack's limit of messages per channel, and file uploads.
+when asked, Slack's limit of messages per channel, and file uploads; it refuses what
+Slack refuses (limits.py, trigger ids) and keeps what a Slack client would show
+(workspace.py), for the sandbox's page.
 """
 
 from __future__ import annotations
 
 import email.parser
 import email.policy
-import hashlib
 import itertools
 import json
 import math
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from .limits import message_refusal, refusal, truthy, view_refusal
 from .scopes import METHOD_SCOPES, missing_scope, user_ids
+from .workspace import Workspace
 
-__all__ = ["Call", "FakeSlack"]
+__all__ = ["Call", "SlackStandIn"]
 
 # Keys whose form-encoded values are JSON documents in the Slack API.
 _JSON_FIELDS = ("blocks", "view", "attachments")
-_TS_BASE_MICROS = 1_700_000_000 * 1_000_000
 _BOT_ID = "B0BOT"
 _RESPONSE_PREFIX = "/response/"
+TRIGGER_LIFE = 3.0  # seconds a trigger_id can be exchanged for a view, on Slack as here
 _UPLOAD_PREFIX = "/upload/v1/"  # files.getUploadURLExternal's upload_url, as on files.slack.com
 # Every scope the table knows, plus slash commands: what "everything granted" (scopes=None) reports.
 _ALL_SCOPES = ("commands", *sorted({s for scopes in METHOD_SCOPES.values() for s in scopes}))
 
 Responder = dict | Callable[["Call"], dict]
+# What Slack checks against its limits of messages and of views (limits.py).
+_MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
+_VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
 
 
 @dataclass(frozen=True)
 class Call:
-    """One request the fake received.
+    """One request the stand-in received.
 
     ``method`` is the API method ("chat.postMessage"), "response_url" for
     response_url posts, or the raw path for anything else. ``headers`` keys are
@@ -75,6 +82,24 @@ class _Fault:
 
 
 @dataclass
+class _Trigger:
+    """A trigger_id the stand-in issued: whose it is, when (on the stand-in's clock), whether exchanged."""
+
+    user_id: str
+    issued_at: float
+    used: bool = False
+
+
+@dataclass
+class _ResponseUrl:
+    """Whose a response_url is, where it answers, and the message it came from (None: a command's)."""
+
+    user_id: str | None
+    channel: str | None
+    message_ts: str | None
+
+
+@dataclass
 class _Reply:
     """What the handler should send back (or ``disconnect`` to send nothing)."""
 
@@ -87,13 +112,6 @@ class _Reply:
 
 def _json_reply(payload: dict, status: int = 200, headers: dict | None = None) -> _Reply:
     return _Reply(status=status, body=json.dumps(payload).encode("utf-8"), headers=headers or {})
-
-
-def _truthy(value: Any) -> bool:
-    """slack_sdk sends booleans as "1"/"0" in forms and true/false in JSON."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes")
-    return bool(value)
 
 
 def _decode_json_fields(body: dict) -> dict:
@@ -149,10 +167,10 @@ def _parse_body(content_type: str, raw: bytes, query: str) -> dict:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Thin HTTP adapter: all logic lives in FakeSlack._handle so it is easy to read."""
+    """Thin HTTP adapter: all logic lives in SlackStandIn._handle so it is easy to read."""
 
     server: _Server
-    server_version = "FakeSlack/1.0"
+    server_version = "SlackStandIn/1.0"
 
     def do_POST(self) -> None:
         self._serve()
@@ -164,7 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length > 0 else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        reply = self.server.fake._handle(self.path, headers, raw)
+        reply = self.server.stand_in._handle(self.path, headers, raw)
         if reply.disconnect:
             # Send nothing; the client sees the socket close (RemoteDisconnected).
             self.close_connection = True
@@ -186,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    fake: FakeSlack
+    stand_in: SlackStandIn
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients dropping the connection mid-answer is expected here, not an error."""
@@ -195,44 +213,61 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class FakeSlack:
-    """Loopback Slack Web API: records calls, answers a useful subset, injects faults.
+class SlackStandIn(Workspace):
+    """Loopback Slack Web API: records calls, answers a useful subset as Slack would, injects faults, and
+    keeps what a Slack client would show (workspace.py: channels, messages, ephemerals, modals, Home tabs).
 
-    Use as ``with FakeSlack() as fake: WebClient(base_url=fake.base_url, token=fake.token)``.
+    Use as ``with SlackStandIn() as slack: WebClient(base_url=slack.base_url, token=slack.token)``.
+
+    ``clock`` (seconds, ``time.monotonic`` by default) times the trigger ids it issues
+    (``new_trigger_id``); tests move a clock of their own to expire one.
 
     ``scopes`` are the bot token's granted OAuth scopes: a method needing one the
     token lacks (see scopes.METHOD_SCOPES) is refused with ``missing_scope``, as
-    Slack does. ``None`` grants everything, for tests of the fake that do not care.
+    Slack does. ``None`` grants everything, for tests of the stand-in that do not care.
+
+    A message or view over Slack's limits (limits.py: 50 blocks in a message, 100 in
+    a view, 3,000 characters in a section, ...) is refused as Slack refuses it,
+    ``invalid_blocks`` or ``invalid_arguments`` with ``response_metadata.messages``;
+    an unknown method is ``unknown_method``; views.open and views.push take only a
+    trigger the stand-in issued, once, within 3 seconds.
+
+    Where tests send payloads about things they made up rather than things the bot
+    made, the stand-in is more lenient than Slack, and changes nothing a client shows:
+    a chat.update of a message it never showed, a views.update of a view it never
+    opened, a views.push with no modal open (it starts the stack), a post in a channel
+    nobody added (it appears, named by its id).
+
+    For the sandbox's page, what a client shows (Workspace): ``channels``, ``messages``,
+    ``replies``, ``ephemerals``, ``views``, ``home``, ``users``, and ``version`` with
+    ``wait_for_change`` to long-poll; the page acts with ``add_channel``,
+    ``close_views``, ``pop_view``, ``answer_submission``, and sends the bot requests
+    carrying ``new_trigger_id`` and ``new_response_url``.
     """
 
     def __init__(
         self,
-        token: str = "xoxb-test-token",  # noqa: S107 - a fake's well-known test token
+        token: str = "xoxb-test-token",  # noqa: S107 - the stand-in's well-known test token
         bot_user_id: str = "UBOT",
         team_id: str = "T0TEAM",
         scopes: Iterable[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(team_id=team_id, bot_user_id=bot_user_id, bot_id=_BOT_ID)
         self.token = token
         self.scopes: tuple[str, ...] | None = None if scopes is None else tuple(dict.fromkeys(scopes))
-        self.bot_user_id = bot_user_id
-        self.team_id = team_id
-        self.bot_id = _BOT_ID
-        self._lock = threading.Lock()
-        self._cond = threading.Condition(self._lock)
         self._calls: list[Call] = []
         self._faults: list[_Fault] = []
-        self._users: dict[str, dict] = {}
         self._responders: dict[str, Responder] = {}
-        self._external_views: dict[str, str] = {}
-        self._history: dict[str, list[dict]] = {}  # channel -> messages posted there, oldest first
+        self._clock = clock  # seconds, for the life of trigger ids only
+        self._response_urls: dict[str, _ResponseUrl] = {}  # the number ending its path -> its owner
+        self._triggers: dict[str, _Trigger] = {}  # trigger_id -> whose it is, when issued, whether used
         self._uploads: dict[str, dict] = {}  # file id -> {"filename", "length", "content" once uploaded}
         self._file_counter = itertools.count(1)
         self._message_interval: float | None = None  # limit_messages_per_channel: seconds between two posts
         self._retry_after = 1  # what a post refused by that limit is told to wait, in whole seconds
         self._last_message_at: dict[str, float] = {}  # channel -> when the last post accepted there arrived
         self._ratelimited: list[Call] = []  # posts refused by that limit, oldest first
-        self._ts_counter = itertools.count(1)
-        self._view_counter = itertools.count(1)
         self._response_counter = itertools.count(1)
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -241,16 +276,16 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> FakeSlack:
+    def start(self) -> SlackStandIn:
         """Bind 127.0.0.1 on a free port and serve from a daemon thread."""
         if self._server is not None:
             return self
         self._stopping.clear()
         server = _Server(("127.0.0.1", 0), _Handler)
-        server.fake = self
+        server.stand_in = self
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeSlack", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="SlackStandIn", daemon=True
         )
         self._thread.start()
         return self
@@ -268,7 +303,7 @@ class FakeSlack:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> FakeSlack:
+    def __enter__(self) -> SlackStandIn:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -277,7 +312,7 @@ class FakeSlack:
     @property
     def port(self) -> int:
         if self._server is None:
-            raise RuntimeError("FakeSlack is not started")
+            raise RuntimeError("SlackStandIn is not started")
         return self._server.server_address[1]
 
     @property
@@ -335,55 +370,50 @@ class FakeSlack:
                 )
             return [c for c in self._calls if method in ("*", c.method)]
 
-    # ------------------------------------------------------------------ state setup
-
-    def set_user(
-        self,
-        user_id: str,
-        *,
-        name: str | None = None,
-        real_name: str | None = None,
-        locale: str = "en-US",
-        tz: str = "Europe/Zurich",
-        is_bot: bool = False,
-        **extra: Any,
-    ) -> dict:
-        """Register a user for users.info; ``extra`` keys are merged into the user object."""
-        name = name if name is not None else user_id.lower()
-        real_name = real_name if real_name is not None else name
-        user = {
-            "id": user_id,
-            "team_id": self.team_id,
-            "name": name,
-            "real_name": real_name,
-            "deleted": False,
-            "is_bot": is_bot,
-            "tz": tz,
-            "tz_offset": _tz_offset(tz),
-            "locale": locale,
-            "profile": {"real_name": real_name, "display_name": name},
-        }
-        user.update(extra)
-        with self._lock:
-            self._users[user_id] = user
-        return dict(user)
-
-    def delivered(self, channel: str) -> list[dict]:
-        """The messages Slack accepted in a channel, oldest first (a refused or failed post is not one)."""
-        with self._lock:
-            return list(self._history.get(channel, []))
+    # ------------------------------------------------------------------ answers, triggers, response URLs
 
     def respond_to(self, method: str, responder: Responder) -> None:
         """Answer an extra API method: a dict (``ok`` defaults to true) or ``fn(Call) -> dict``.
 
-        Lets individual tests cover methods this fake does not model without editing it.
+        Lets individual tests cover methods the stand-in does not model without editing it.
         """
         with self._lock:
             self._responders[method] = responder
 
-    def new_response_url(self) -> str:
-        """A response_url pointing back at this fake, as Slack puts in commands/interactions."""
-        return f"http://127.0.0.1:{self.port}{_RESPONSE_PREFIX}{next(self._response_counter)}"
+    def new_trigger_id(self, user_id: str) -> str:
+        """A trigger_id for ``user_id``, as Slack puts in a command or an interaction: views.open and
+        views.push take it once, within 3 seconds of now on the stand-in's clock. Slack's answers
+        (views.open's errors): one the stand-in never issued is ``invalid_trigger_id``, one used
+        before ``exchanged_trigger_id``, one older than 3 seconds ``expired_trigger_id``."""
+        with self._lock:
+            number = len(self._triggers) + 1
+            trigger_id = f"{number}.{int(time.time())}.{uuid.uuid4().hex[:24]}"
+            self._triggers[trigger_id] = _Trigger(user_id, self._clock())
+        return trigger_id
+
+    def _exchange_trigger(self, body: dict) -> tuple[str | None, dict | None]:
+        """The user whose trigger a views.open/views.push exchanges, or Slack's refusal of it."""
+        trigger_id = str(body.get("trigger_id") or "")
+        with self._lock:
+            trigger = self._triggers.get(trigger_id)
+            if trigger is None:
+                return None, {"ok": False, "error": "invalid_trigger_id"}
+            if trigger.used:
+                return None, {"ok": False, "error": "exchanged_trigger_id"}
+            if self._clock() - trigger.issued_at > TRIGGER_LIFE:
+                return None, {"ok": False, "error": "expired_trigger_id"}
+            trigger.used = True
+            return trigger.user_id, None
+
+    def new_response_url(self, user_id: str | None = None, channel: str | None = None,
+                         message_ts: str | None = None) -> str:
+        """A response_url pointing back at the stand-in, as Slack puts in commands and interactions:
+        whose it is (``user_id``), where it answers (``channel``) and, for a button in a message, that
+        message (``message_ts``), which ``replace_original`` and ``delete_original`` act on."""
+        number = next(self._response_counter)
+        with self._lock:
+            self._response_urls[str(number)] = _ResponseUrl(user_id, channel and self._channel_for(channel), message_ts)
+        return f"http://127.0.0.1:{self.port}{_RESPONSE_PREFIX}{number}"
 
     # ------------------------------------------------------------------ fault injection
 
@@ -485,7 +515,10 @@ class FakeSlack:
             return self._fault_reply(fault)
 
         if method == "response_url":
-            return _json_reply({"ok": True})
+            refused = message_refusal(body)
+            if refused is None:
+                self._answer_through_response_url(path[len(_RESPONSE_PREFIX):], body)
+            return _json_reply(refused or {"ok": True})
         if path.startswith(_UPLOAD_PREFIX):
             return self._receive_upload(path[len(_UPLOAD_PREFIX):], raw)
         if not path.startswith("/api/"):
@@ -500,6 +533,9 @@ class FakeSlack:
             if needed is not None:
                 refusal = {"ok": False, "error": "missing_scope", "needed": needed, "provided": granted}
                 return _json_reply(refusal, headers=scope_header)
+        refused = self._refusal(call)
+        if refused is not None:
+            return _json_reply(refused, headers=scope_header)
         if method == "chat.postMessage" and self._over_message_limit(call):
             refusal_headers = {**scope_header, "Retry-After": str(self._retry_after)}
             return _json_reply({"ok": False, "error": "ratelimited"}, status=429, headers=refusal_headers)
@@ -508,6 +544,18 @@ class FakeSlack:
         if hold is not None:
             self._stopping.wait(hold.seconds)
         return answer
+
+    def _refusal(self, call: Call) -> dict | None:
+        """What Slack says of a message or view over its limits (limits.py), before doing anything with it.
+        A method a test answers itself (respond_to) is not checked."""
+        with self._lock:
+            if call.method in self._responders:
+                return None
+        if call.method in _MESSAGE_METHODS:
+            return message_refusal(call.body)
+        if call.method in _VIEW_METHODS:
+            return view_refusal(call.body.get("view"))
+        return None
 
     def _granted(self) -> tuple[str, ...]:
         return _ALL_SCOPES if self.scopes is None else self.scopes
@@ -543,43 +591,10 @@ class FakeSlack:
             return {"ok": True, **result}
         handler = _METHODS.get(call.method)
         if handler is None:
-            return {"ok": False, "error": "unknown_method"}
+            return {"ok": False, "error": "unknown_method", "req_method": call.method}
         return handler(self, call.body)
 
     # ------------------------------------------------------------------ API methods
-
-    def _next_ts(self) -> str:
-        total = _TS_BASE_MICROS + next(self._ts_counter) * 100
-        seconds, micros = divmod(total, 1_000_000)
-        return f"{seconds}.{micros:06d}"
-
-    def _next_view_id(self) -> str:
-        return f"V{next(self._view_counter):08d}"
-
-    @staticmethod
-    def dm_channel_id(*user_ids: str) -> str:
-        """Stable DM/MPIM id for a set of users, shared by conversations.open and chat.postMessage."""
-        key = ",".join(sorted(set(user_ids)))
-        return "D" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10].upper()
-
-    def _channel_for(self, channel: str) -> str:
-        # Posting to a user id lands in the DM with that user, as on real Slack.
-        if channel[:1] in ("U", "W"):
-            return self.dm_channel_id(channel)
-        return channel
-
-    def _message(self, body: dict, ts: str) -> dict:
-        message = {
-            "type": "message",
-            "user": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "ts": ts,
-            "text": body.get("text", ""),
-        }
-        for key in ("blocks", "attachments", "thread_ts", "metadata"):
-            if key in body:
-                message[key] = body[key]
-        return message
 
     def _auth_test(self, body: dict) -> dict:
         return {
@@ -594,55 +609,88 @@ class FakeSlack:
         }
 
     def _chat_post_message(self, body: dict) -> dict:
-        ts = self._next_ts()
-        channel = self._channel_for(str(body.get("channel", "")))
-        message = self._message(body, ts)
-        with self._lock:
-            self._history.setdefault(channel, []).append(message)
-        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        channel, message = self._post(str(body.get("channel", "")), body)
+        return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
     def _conversations_history(self, body: dict) -> dict:
-        """The channel's messages, newest first, as the bot posted them; metadata only when asked for,
-        as Slack gives it (include_all_metadata)."""
-        with self._lock:
-            messages = list(reversed(self._history.get(str(body.get("channel", "")), [])))
+        """The channel's top-level messages, newest first, as a client shows them (edits made, deleted
+        ones gone); metadata only when asked for, as Slack gives it (include_all_metadata)."""
+        messages = list(reversed(self.messages(str(body.get("channel", "")))))
         limit = int(body.get("limit") or 100)
-        if not _truthy(body.get("include_all_metadata", False)):
+        if not truthy(body.get("include_all_metadata", False)):
             messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
     def _chat_post_ephemeral(self, body: dict) -> dict:
-        return {"ok": True, "message_ts": self._next_ts()}
+        ts = self._post_ephemeral(str(body.get("user", "")), str(body.get("channel", "")), body)
+        return {"ok": True, "message_ts": ts}
 
     def _chat_update(self, body: dict) -> dict:
-        ts = str(body.get("ts", ""))
-        return {
-            "ok": True,
-            "channel": body.get("channel"),
-            "ts": ts,
-            "text": body.get("text", ""),
-            "message": self._message(body, ts),
-        }
+        """The message edited in place. One the stand-in never showed is answered as if it were there and
+        changes nothing: tests press buttons on messages they made up."""
+        channel, ts = str(body.get("channel", "")), str(body.get("ts", ""))
+        message = self._edit(channel, ts, body, edited=True)
+        if message is None:
+            message = self._bot_message(ts, body)
+        return {"ok": True, "channel": body.get("channel"), "ts": ts, "text": message["text"], "message": message}
 
-    def _view_answer(self, body: dict, view_id: str) -> dict:
-        sent = body.get("view")
-        view = dict(sent) if isinstance(sent, dict) else {}
-        view.update({"id": view_id, "team_id": self.team_id, "hash": f"{view_id}.hash"})
-        external_id = view.get("external_id")
-        if external_id:
-            with self._lock:
-                self._external_views[external_id] = view_id
-        return {"ok": True, "view": view}
+    def _answer_through_response_url(self, number: str, body: dict) -> None:
+        """A post to a response_url, as Slack shows it: ``delete_original`` removes the message the URL
+        came from, ``replace_original`` replaces it (same ts), ``response_type: in_channel`` posts in the
+        channel, anything else is an ephemeral for the URL's person. A command's URL has no message of
+        its own: the last answer posted through it is the one replaced or deleted."""
+        with self._lock:
+            owner = self._response_urls.get(number)
+        if owner is None:
+            return  # a URL the stand-in did not make (or made without an owner): recorded, nothing shown
+        if truthy(body.get("delete_original")):
+            if owner.message_ts is not None and owner.channel is not None:
+                if not self._delete(owner.channel, owner.message_ts) and owner.user_id is not None:
+                    self._edit_ephemeral(owner.user_id, owner.message_ts, None)
+            return
+        if truthy(body.get("replace_original")) and owner.message_ts is not None and owner.channel is not None:
+            whole = {"text": body.get("text") or "", "blocks": body.get("blocks") or [],
+                     "attachments": body.get("attachments")}
+            if self._edit(owner.channel, owner.message_ts, whole, edited=False) is not None:
+                return
+            if owner.user_id is not None and self._edit_ephemeral(owner.user_id, owner.message_ts, body):
+                return
+        if owner.channel is None:
+            return
+        if body.get("response_type") == "in_channel":
+            _, message = self._post(owner.channel, body)
+            ts = message["ts"]
+        elif owner.user_id is not None:
+            ts = self._post_ephemeral(owner.user_id, owner.channel, body)
+        else:
+            return
+        with self._lock:
+            if owner.message_ts is None:
+                owner.message_ts = ts
 
-    def _views_new(self, body: dict) -> dict:
-        return self._view_answer(body, self._next_view_id())
+    def _views_open(self, body: dict) -> dict:
+        user_id, refused = self._exchange_trigger(body)
+        if refused is not None:
+            return refused
+        return _view_result(self._open_view(user_id, body["view"]))  # type: ignore[arg-type]
+
+    def _views_push(self, body: dict) -> dict:
+        user_id, refused = self._exchange_trigger(body)
+        if refused is not None:
+            return refused
+        return _view_result(self._push_view(user_id, body["view"]))  # type: ignore[arg-type]
 
     def _views_update(self, body: dict) -> dict:
-        view_id = body.get("view_id")
-        if not view_id and body.get("external_id"):
-            with self._lock:
-                view_id = self._external_views.get(body["external_id"])
-        return self._view_answer(body, view_id or self._next_view_id())
+        return _view_result(self._update_view(body.get("view_id") or None, body.get("external_id") or None,
+                                              body["view"], body.get("hash") or None))
+
+    def _views_publish(self, body: dict) -> dict:
+        user_id, view = str(body.get("user_id") or ""), body["view"]
+        if not user_id:
+            return refusal("invalid_arguments", ["missing required field: user_id [json-pointer:/user_id]"])
+        if view.get("type") != "home":
+            return refusal("invalid_arguments", ["must be home [json-pointer:/view/type]"])
+        return _view_result(self._publish_home(user_id, view))
 
     def _users_info(self, body: dict) -> dict:
         with self._lock:
@@ -650,7 +698,7 @@ class FakeSlack:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         user = dict(user)
-        if not _truthy(body.get("include_locale", False)):
+        if not truthy(body.get("include_locale", False)):
             user.pop("locale", None)
         return {"ok": True, "user": user}
 
@@ -684,12 +732,9 @@ class FakeSlack:
                     return {"ok": False, "error": "file_not_found"}  # Slack: completed before it was uploaded
                 upload.update(title=item.get("title") or upload["filename"], channel=channel)
                 shared.append({"id": item["id"], "name": upload["filename"], "title": upload["title"]})
-            if channel:
-                message = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": self._next_ts(),
-                           "text": body.get("initial_comment") or "", "files": shared}
-                if body.get("thread_ts"):
-                    message["thread_ts"] = body["thread_ts"]
-                self._history.setdefault(channel, []).append(message)
+        if channel:
+            self._post(channel, {"text": body.get("initial_comment") or "", "files": shared,
+                                 "thread_ts": body.get("thread_ts") or None})
         return {"ok": True, "files": shared}
 
     def files_in(self, channel: str) -> list[dict]:
@@ -703,7 +748,7 @@ class FakeSlack:
             if body.get("channel"):
                 return {"ok": True, "channel": {"id": body["channel"]}}
             return {"ok": False, "error": "users_list_not_supplied"}
-        return {"ok": True, "channel": {"id": self.dm_channel_id(*users)}}
+        return {"ok": True, "channel": {"id": self._open_conversation(users)}}
 
 
 def _uploaded_bytes(raw: bytes) -> bytes:
@@ -717,30 +762,25 @@ def _uploaded_bytes(raw: bytes) -> bytes:
     return raw
 
 
-def _tz_offset(tz: str) -> int:
-    """Seconds east of UTC now, as Slack reports; 0 if the zone database is unavailable."""
-    try:
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
-        offset = datetime.now(ZoneInfo(tz)).utcoffset()
-        return int(offset.total_seconds()) if offset is not None else 0
-    except Exception:  # tzdata missing or unknown zone: keep the fake usable
-        return 0
+def _view_result(result: dict) -> dict:
+    """A views.* answer: the view, or Slack's refusal of it."""
+    if "error" in result:
+        return {"ok": False, "error": result["error"]}
+    return {"ok": True, "view": result}
 
 
-_METHODS: dict[str, Callable[[FakeSlack, dict], dict]] = {
-    "auth.test": FakeSlack._auth_test,
-    "chat.postMessage": FakeSlack._chat_post_message,
-    "chat.postEphemeral": FakeSlack._chat_post_ephemeral,
-    "chat.update": FakeSlack._chat_update,
-    "views.open": FakeSlack._views_new,
-    "views.push": FakeSlack._views_new,
-    "views.publish": FakeSlack._views_new,
-    "views.update": FakeSlack._views_update,
-    "users.info": FakeSlack._users_info,
-    "conversations.open": FakeSlack._conversations_open,
-    "conversations.history": FakeSlack._conversations_history,
-    "files.getUploadURLExternal": FakeSlack._files_get_upload_url,
-    "files.completeUploadExternal": FakeSlack._files_complete_upload,
+_METHODS: dict[str, Callable[[SlackStandIn, dict], dict]] = {
+    "auth.test": SlackStandIn._auth_test,
+    "chat.postMessage": SlackStandIn._chat_post_message,
+    "chat.postEphemeral": SlackStandIn._chat_post_ephemeral,
+    "chat.update": SlackStandIn._chat_update,
+    "views.open": SlackStandIn._views_open,
+    "views.push": SlackStandIn._views_push,
+    "views.publish": SlackStandIn._views_publish,
+    "views.update": SlackStandIn._views_update,
+    "users.info": SlackStandIn._users_info,
+    "conversations.open": SlackStandIn._conversations_open,
+    "conversations.history": SlackStandIn._conversations_history,
+    "files.getUploadURLExternal": SlackStandIn._files_get_upload_url,
+    "files.completeUploadExternal": SlackStandIn._files_complete_upload,
 }

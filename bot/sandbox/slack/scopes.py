@@ -3,7 +3,7 @@
 Why: real Slack refuses a method whose scope the app was not granted, with HTTP
 200 ``{"ok": false, "error": "missing_scope", "needed": ..., "provided": ...}``.
 A stand-in that answers everything let a missing ``mpim:write`` reach
-production unseen, so FakeSlack consults this table, and tests/test_manifest.py
+production unseen, so SlackStandIn consults this table, and tests/test_manifest.py
 checks the manifest's bot scopes against it.
 
 The table holds, for each method, the scopes of which ANY ONE lets a bot token
@@ -22,7 +22,7 @@ Two kinds of method need a scope that depends on the request, as on Slack:
   of the conversation's type, told by its id: D… a DM (``im:history``), C… a
   public channel, G… a private channel or group DM.
 
-A method missing from the table is unknown here, not scope-free: FakeSlack lets
+A method missing from the table is unknown here, not scope-free: SlackStandIn lets
 it through (``unknown_method`` or a ``respond_to`` answer) and the manifest test
 fails until someone adds it. Methods that need no scope are listed with ``()``.
 """

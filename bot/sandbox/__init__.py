@@ -1,0 +1,1 @@
+"""The sandbox: the whole bot on one machine with no Slack workspace."""

@@ -1,0 +1,8 @@
+"""A loopback stand-in of Slack, for the sandbox and the end-to-end tests: the Web API side and the signed
+inbound side. Nothing here imports from tests/."""
+
+from .scopes import METHOD_SCOPES, missing_scope, required_scopes
+from .server import Call, SlackStandIn
+from .signing import Response, SlackSigner
+
+__all__ = ["METHOD_SCOPES", "Call", "Response", "SlackSigner", "SlackStandIn", "missing_scope", "required_scopes"]
