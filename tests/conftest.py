@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.notifier import Notifier
+from bot.sandbox.manifest import bot_scopes
 from bot.sandbox.slack import SlackSigner, SlackStandIn
 from bot.server import BackgroundServer, make_wsgi_app
 from bot.settings import Settings
@@ -133,19 +134,9 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def manifest_bot_scopes() -> list[str]:
-    """The bot scopes manifest.yml asks for: the fake Slack grants these and refuses the rest, as Slack does."""
-    from pathlib import Path
-
-    import yaml
-
-    manifest = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text(encoding="utf-8"))
-    return list(manifest["oauth_config"]["scopes"]["bot"])
-
-
 @pytest.fixture
 def fake_slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(token="xoxb-test-token", scopes=manifest_bot_scopes()) as fake:
+    with SlackStandIn(token="xoxb-test-token", scopes=bot_scopes()) as fake:
         fake.set_user(ADMIN, name="isu.admin", locale="en-GB")
         yield fake
 

@@ -33,8 +33,8 @@ def start(*, port: int = 3000, database_url: str | None = None, clock: SandboxCl
     """Everything started on loopback; returns (Sandbox, web server, stop function)."""
     from bot.app import create_app
     from bot.clock import SystemClock
-    from bot.sandbox.slack import SlackSigner, SlackStandIn
     from bot.sandbox.manifest import bot_scopes, slash_commands
+    from bot.sandbox.slack import SlackSigner, SlackStandIn
     from bot.sandbox.web import ACK_TIMEOUT, Sandbox, make_web_app
     from bot.server import BackgroundServer, create_server, make_wsgi_app
     from bot.slack import make_notifier
@@ -80,7 +80,7 @@ def start(*, port: int = 3000, database_url: str | None = None, clock: SandboxCl
 
 
 def run(*, port: int, database_url: str | None) -> int:
-    sandbox, web, stop = start(port=port, database_url=database_url)
+    _sandbox, web, stop = start(port=port, database_url=database_url)
     address = f"http://{HOST}:{web.effective_port}/"
     # The first line says where to go, and how to connect a real workspace instead.
     print(f"pfp sandbox: open {address} to try the bot with no Slack workspace; to connect a real one, set "

@@ -9,12 +9,12 @@ import json
 import logging
 import mimetypes
 import re
-import socket
 import threading
 import time
 import urllib.error
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time as clock_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ class Sandbox:
             return response
         answer = _json_body(response)
         if answer:  # the command's immediate answer: shown to the person only, where they typed it
-            self.stand_in.add_ephemeral(person, channel, answer)
+            self.stand_in.show_ephemeral(person, channel, answer)
         return {"ok": True, "response": answer}
 
     def action(self, person: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -119,18 +119,9 @@ class Sandbox:
         response = self._within_ack(lambda: self.signer.interaction(payload))
         if isinstance(response, dict):
             return response
-        answer = _json_body(response) or {}
-        kind = answer.get("response_action")
-        if kind == "errors":
-            return {"ok": True, "response_action": "errors", "errors": answer.get("errors") or {}}
-        if kind == "update":
-            self.stand_in.replace_view(person, view_id, answer["view"])
-        elif kind == "push":
-            self.stand_in.push_view(person, answer["view"])
-        elif kind == "clear":
-            self.stand_in.close_views(person)
-        else:  # an empty acknowledgement closes the modal the person submitted
-            self.stand_in.pop_view(person)
+        errors = self.stand_in.answer_submission(person, _json_body(response))
+        if errors is not None:
+            return {"ok": True, "response_action": "errors", "errors": errors}
         return {"ok": True}
 
     def close(self, person: str, view_id: str) -> dict[str, Any]:
@@ -184,7 +175,7 @@ class Sandbox:
         """The bot's answer, or Slack's failure face when it does not come within 3 seconds."""
         try:
             response = send()
-        except (TimeoutError, socket.timeout, urllib.error.URLError):
+        except (TimeoutError, urllib.error.URLError):
             return {"ok": False, "error": "dispatch_failed"}
         if response.status >= 400:
             return {"ok": False, "error": "dispatch_failed"}

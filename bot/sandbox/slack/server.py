@@ -737,6 +737,12 @@ class SlackStandIn(Workspace):
                                  "thread_ts": body.get("thread_ts") or None})
         return {"ok": True, "files": shared}
 
+    def file(self, file_id: str) -> dict | None:
+        """One file shared through files.completeUploadExternal: filename, title, content; None if none."""
+        with self._lock:
+            upload = self._uploads.get(file_id)
+            return dict(upload) if upload is not None and "content" in upload and "channel" in upload else None
+
     def files_in(self, channel: str) -> list[dict]:
         """The files shared in a channel (or DM): filename, title and content (bytes), oldest first."""
         with self._lock:

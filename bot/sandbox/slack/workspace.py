@@ -203,6 +203,11 @@ class Workspace:
             self._changed()
             return _copy(view)
 
+    def show_ephemeral(self, user_id: str, channel: str, message: dict) -> str:
+        """A slash command's immediate answer (its acknowledgement's body): Slack shows it only to the person
+        who typed the command, where they typed it. Its ts."""
+        return self._post_ephemeral(user_id, channel, message)
+
     def answer_submission(self, user_id: str, answer: dict | None) -> dict | None:
         """Do what Slack does with the bot's answer to the submission of the person's top modal: nothing
         (or no ``response_action``) closes that modal; ``clear`` closes them all; ``update`` replaces it
