@@ -33,7 +33,9 @@ USAGE_REMINDERS = N_("Type `/pfp admin reminders pause article7` or `/pfp admin 
 USAGE_ARTICLE7 = N_("Type `/pfp admin article7 received KH 2027`: the State's ISO code and the year of the 30 April "
                     "deadline (2027 for the report covering 2026), then, if it was not received today, the day it "
                     "was, as YYYY-MM-DD.")
-ROLE_NAMES = {Role.ISU: N_("ISU staff"), Role.COMMITTEE: N_("committee member")}
+ROLE_NAMES = {Role.ISU: N_("ISU staff"), Role.COMMITTEE: N_("committee member"),
+              Role.OTHER_COMMITTEE: N_("a member of another committee"),
+              Role.PRESIDENT: N_("on the President's team")}
 
 
 def register(app: App, pfp: Subcommands) -> None:

@@ -43,7 +43,9 @@ def start(*, port: int = 3000, database_url: str | None = None, clock: SandboxCl
     from storage.db import make_engine, make_session_factory
 
     clock = clock or SandboxClock()
-    stand_in = SlackStandIn(scopes=bot_scopes()).start()
+    stand_in = SlackStandIn(scopes=bot_scopes())
+    stand_in.ts_clock = lambda: clock.now().timestamp()  # messages dated by the sandbox's time
+    stand_in.start()
     for channel_id, name in demo.CHANNELS:
         stand_in.add_channel(channel_id, name)
     for person in demo.PEOPLE:

@@ -41,6 +41,9 @@ class Sandbox:
 
     # ------------------------------------------------------------------------------------ reading
 
+    def first_person(self) -> str:
+        return next((u["id"] for u in self.stand_in.users() if not u.get("is_bot")), "")
+
     def state(self, person: str, since: int) -> dict[str, Any]:
         if since >= 0:
             self.stand_in.wait_for_change(since, LONG_POLL)
@@ -227,7 +230,8 @@ def _api(sandbox: Sandbox, route: str, method: str, environ: dict, start_respons
     if method == "GET" and route == "state":
         query = dict(part.split("=", 1) for part in (environ.get("QUERY_STRING") or "").split("&") if "=" in part)
         since = int(query["since"]) if query.get("since", "").lstrip("-").isdigit() else -1
-        return _json(start_response, "200 OK", sandbox.state(_person(query.get("person")), since))
+        person = query.get("person") or sandbox.first_person()  # the page's first call: anyone to start with
+        return _json(start_response, "200 OK", sandbox.state(_person(person), since))
     if method == "GET" and route.startswith("files/"):
         found = sandbox.stand_in.file(route[len("files/"):])
         if found is None:

@@ -71,3 +71,8 @@ def test_a_malformed_admin_command_explains_the_syntax(bot, text):
                                 "`/pfp admin article7 received KH 2027`.")  # ISU staff are told of every one
     with bot.session() as session:
         assert audit.entries(session, action="role.granted")[1:] == []
+
+
+def test_isu_staff_grant_the_roles_meetings_invite(bot):
+    assert admin(bot, "grant <@UPRES1> president") == "<@UPRES1> is now on the President's team."
+    assert admin(bot, "grant <@UOTHER1> other_committee") == "<@UOTHER1> is now a member of another committee."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["PUSHED_VIEWS", "Workspace"]
@@ -237,8 +238,14 @@ class Workspace:
         self._version += 1
         self._cond.notify_all()
 
+    # The sandbox stamps messages with its own time (the page shows when they came); tests keep a fixed base.
+    ts_clock: Callable[[], float] | None = None
+    _last_ts_micros = 0
+
     def _next_ts(self) -> str:
-        total = _TS_BASE_MICROS + next(self._ts_counter) * 100
+        step = next(self._ts_counter) * 100
+        total = _TS_BASE_MICROS + step if self.ts_clock is None else int(self.ts_clock() * 1_000_000)
+        total = self._last_ts_micros = max(total, self._last_ts_micros + 100)  # unique, in order
         seconds, micros = divmod(total, 1_000_000)
         return f"{seconds}.{micros:06d}"
 
