@@ -21,7 +21,8 @@ from bot.sandbox.run import start
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "sandbox"
-COLOMBIA, SENEGAL = "U0MARIA01", "U0AMINA01"
+COLOMBIA, SENEGAL, NORWAY, CAMBODIA, ANNA, KENJI = (
+    "U0MARIA01", "U0AMINA01", "U0INGRID1", "U0SOKHA01", "U0ANNA001", "U0KENJI01")
 
 
 @pytest.fixture(scope="module")
@@ -66,27 +67,103 @@ def act_as(page, user_id: str) -> None:
     page.get_by_test_id("person-switcher").select_option(user_id)
 
 
-def test_a_focal_point_posts_a_need_and_sees_it_announced(page):
-    act_as(page, COLOMBIA)
+def command(page, typed: str) -> None:
+    """Types a slash command in #general, as in Slack."""
     page.get_by_test_id("channel-C0GENERAL").click()
     composer = page.get_by_test_id("composer")
-    composer.fill("/need")
+    composer.fill(typed)
     composer.press("Escape")  # the command list closes; Enter then sends
     composer.press("Enter")
+
+
+def check(modal, block_id: str, value: str) -> None:
+    modal.get_by_test_id(f"input-{block_id}").locator(f'input[data-value="{value}"]').check()
+
+
+def text(modal, block_id: str, typed: str) -> None:
+    modal.get_by_test_id(f"input-{block_id}").locator("input, textarea").first.fill(typed)
+
+
+def post_colombias_need(page) -> None:
+    act_as(page, COLOMBIA)
+    command(page, "/need")
     modal = page.get_by_test_id("modal")
     modal.get_by_text("Necesidad de asistencia").wait_for()  # the form, in Colombia's Spanish
-    shot(page, "1-need-form")
     modal.get_by_test_id("input-area").locator("select").select_option(label="Reconocimiento y limpieza (artículo 5)")
     modal.get_by_test_id("input-kinds").locator('input[data-value="expertise"]').check()
     modal.get_by_test_id("input-challenges").locator('input[data-value="technical"]').check()
     modal.get_by_test_id("input-title").locator("input").fill("Reconocimiento técnico en Antioquia")
     modal.get_by_test_id("input-description").locator("textarea").fill("40 zonas sospechosas por reconocer.")
     modal.get_by_test_id("input-visibility").locator('input[data-value="public"]').check()
+    shot(page, "1-need-form")
     page.get_by_test_id("modal-submit").click()
     page.get_by_test_id("modal").wait_for(state="detached")
+
+
+def test_a_focal_point_posts_a_need_and_sees_it_announced(page):
+    post_colombias_need(page)
     page.get_by_test_id("channel-C0PLATFORM").click()
     page.get_by_test_id("messages").get_by_text("Reconocimiento técnico en Antioquia").first.wait_for()
     shot(page, "2-need-announced")
+
+
+def test_a_donor_offers_and_both_focal_points_hear_of_the_match(page):
+    post_colombias_need(page)
+    act_as(page, NORWAY)
+    command(page, "/offer")
+    modal = page.get_by_test_id("modal")
+    modal.get_by_text("Offer of assistance").wait_for()
+    text(modal, "title", "Survey teams for the Americas")
+    text(modal, "description", "Two technical survey teams for a year.")
+    check(modal, "kinds", "expertise")
+    check(modal, "areas", "clearance")
+    check(modal, "regions", "americas")
+    check(modal, "languages", "es")
+    check(modal, "visibility", "public")
+    page.get_by_test_id("modal-submit").click()
+    page.get_by_test_id("modal").wait_for(state="detached")
+    page.get_by_test_id("dm-pfp").click()
+    page.get_by_test_id("messages").get_by_text("Reconocimiento técnico en Antioquia").first.wait_for()
+    shot(page, "4-match-for-norway")
+    act_as(page, COLOMBIA)
+    page.get_by_test_id("dm-pfp").click()
+    page.get_by_test_id("messages").get_by_text("Survey teams for the Americas").first.wait_for()
+    shot(page, "5-match-for-colombia")
+
+
+def test_a_meeting_requested_approved_by_the_isu_and_accepted(page):
+    act_as(page, CAMBODIA)
+    command(page, "/meeting")
+    modal = page.get_by_test_id("modal")
+    modal.get_by_text("Situation actuelle", exact=False).or_(modal.get_by_test_id("input-situation")).first.wait_for()
+    modal.get_by_test_id("input-occasion").locator("select").select_option(index=2)  # the MSP, after the IM
+    for block, day in (("date_1", "2027-11-16"), ("date_2", "2027-11-23")):
+        modal.get_by_test_id(f"input-{block}").locator("input").fill(day)
+    check(modal, "invite_roles", "committee")
+    text(modal, "situation", "40 zones suspectes restent à enquêter.")
+    text(modal, "solutions", "Remise à disposition des terres par enquête technique.")
+    check(modal, "sharing", "none")
+    shot(page, "6-meeting-request")
+    page.get_by_test_id("modal-submit").click()
+    page.get_by_test_id("modal").wait_for(state="detached")
+
+    act_as(page, ANNA)
+    page.get_by_test_id("channel-C0ISU").click()
+    page.locator('[data-action-id="meeting.approve"]').first.click()
+    modal = page.get_by_test_id("modal")
+    modal.get_by_text("Approve and schedule").first.wait_for()
+    text(modal, "place", "Palais des Nations, room XI")
+    page.get_by_test_id("modal-submit").click()
+    page.get_by_test_id("modal").wait_for(state="detached")
+
+    act_as(page, KENJI)
+    page.get_by_test_id("dm-pfp").click()
+    page.locator('[data-action-id="meeting.invitation.accept"]').first.click()
+    page.get_by_test_id("messages").get_by_text("You accepted", exact=False).first.wait_for()
+    act_as(page, ANNA)
+    page.get_by_test_id("channel-C0ISU").click()
+    page.get_by_test_id("messages").get_by_text("1 accepted", exact=False).first.wait_for()
+    shot(page, "7-meeting-attendance")
 
 
 def test_moving_the_clock_to_march_brings_the_article7_reminder_in_french(page):
