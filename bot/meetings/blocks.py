@@ -239,7 +239,9 @@ def summary(tr: Translator, request: MeetingRequest) -> str:
     dates = ", ".join(tr.date(date.fromisoformat(d)) for d in request.preferred_dates)
     lines = [
         tr.mrkdwn("*Occasion:* {title} ({kind}), {when}", title=request.event.title,
-                  kind=tr._(KINDS[request.event.kind]), when=tr._(TIMINGS[request.timing]).lower()),
+                  kind=tr._(KINDS[request.event.kind]), when=tr._(TIMINGS[request.timing]).lower())
+        if request.event.title.casefold() != tr._(KINDS[request.event.kind]).casefold() else
+        tr.mrkdwn("*Occasion:* {title}, {when}", title=request.event.title, when=tr._(TIMINGS[request.timing]).lower()),
         tr.mrkdwn("*Preferred dates:* {dates}", dates=dates),
         tr.mrkdwn("*To invite:* {names}", names=_names(tr, request)),
         tr.mrkdwn("*Language:* {language} · *Report:* {sharing}", language=tr._(LANGUAGE_NAMES[request.language]),
