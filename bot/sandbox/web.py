@@ -61,6 +61,7 @@ class Sandbox:
                           "is_im": bool(c.get("is_im"))} for c in channels],
             "messages": messages, "replies": replies,
             "ephemerals": stand_in.ephemerals(person), "views": stand_in.views(person), "home": stand_in.home(person),
+            "failures": stand_in.failures(person),
             "commands": self.commands,
         }
 

@@ -107,3 +107,13 @@ def test_a_need_an_offer_their_match_a_meeting_and_an_article7_reminder(sandbox)
 
 def test_a_command_the_manifest_does_not_declare_is_refused_like_slack(sandbox):
     assert sandbox.command(COLOMBIA, demo.GENERAL_CHANNEL, "/nonsense", "")["ok"] is False
+
+
+def test_a_form_the_bot_opens_after_its_trigger_died_is_refused_and_the_person_told_why(sandbox):
+    stand_in = sandbox.stand_in
+    stand_in.delay_next("views.open", 3.2)  # the bot's views.open reaches Slack after the trigger's 3 seconds
+    assert sandbox.command(COLOMBIA, demo.GENERAL_CHANNEL, "/need", "")["ok"]
+    failure = until(sandbox, lambda: stand_in.failures(COLOMBIA))
+    assert failure == [{"method": "views.open", "error": "expired_trigger_id"}]
+    assert stand_in.views(COLOMBIA) == []
+    assert sandbox.state(COLOMBIA, -1)["failures"] == failure

@@ -401,6 +401,10 @@ class SlackStandIn(Workspace):
             if trigger.used:
                 return None, {"ok": False, "error": "exchanged_trigger_id"}
             if self._clock() - trigger.issued_at > TRIGGER_LIFE:
+                # The person pressed and nothing opened: the page says why, as Slack's client would leave it.
+                self._failures.setdefault(trigger.user_id, []).append(
+                    {"method": "views.open", "error": "expired_trigger_id"})
+                self._changed()
                 return None, {"ok": False, "error": "expired_trigger_id"}
             trigger.used = True
             return trigger.user_id, None

@@ -39,6 +39,7 @@ class Workspace:
         self._history: dict[str, list[dict]] = {}  # channel -> every message accepted there, as accepted
         self._shown: dict[str, list[dict]] = {}  # channel -> its messages as a client shows them
         self._ephemerals: dict[str, list[dict]] = {}  # user -> {"channel", "ts", "text", "blocks"}
+        self._failures: dict[str, list[dict]] = {}  # user -> {"method", "error"}: what failed them, e.g. a late modal
         self._stacks: dict[str, list[dict]] = {}  # user -> open modals, the one on top last
         self._homes: dict[str, dict] = {}  # user -> the Home tab last published for them
         self._view_owner: dict[str, str] = {}  # view id -> the user it is open for
@@ -118,6 +119,12 @@ class Workspace:
         close them. Each view has Slack's ``id`` and ``hash``."""
         with self._lock:
             return [_copy(view) for view in self._stacks.get(user_id, [])]
+
+    def failures(self, user_id: str) -> list[dict]:
+        """What Slack refused on the person's behalf, oldest first: a modal the bot opened after its trigger
+        had died (``expired_trigger_id``), which Slack's client shows as nothing opening."""
+        with self._lock:
+            return [dict(f) for f in self._failures.get(user_id, [])]
 
     def home(self, user_id: str) -> dict | None:
         """The person's Home tab as last published (views.publish), or None if the bot never did."""

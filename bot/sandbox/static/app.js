@@ -190,6 +190,19 @@ function applyState(state) {
   renderSidebar();
   renderThread();
   renderModal();
+  renderFailures(personChanged);
+}
+
+/** A modal the bot opened too late (its trigger_id had died after 3 seconds): in Slack nothing opens; here
+ * the person is told why, once per failure. */
+function renderFailures(personChanged) {
+  const failures = S.state.failures || [];
+  if (personChanged) S.failuresSeen = failures.length;
+  if (failures.length > (S.failuresSeen || 0)) {
+    const last = failures[failures.length - 1];
+    setComposerError(`The form could not open: Slack said "${last.error}" (the bot took more than 3 seconds to open it).`);
+  }
+  S.failuresSeen = failures.length;
 }
 
 /** Keeps ?person=… and #channel in the address, so a reload (or a shared link) shows the same. */
