@@ -52,6 +52,18 @@ def values_of(callback_id: str, values: dict, types: dict | None = None) -> dict
     return form_submission("U0NOBODY", callback_id, values, types=types)["view"]["state"]["values"]
 
 
+def get(sandbox, path: str) -> tuple[str, dict, bytes]:
+    """One GET through the page's WSGI application, as the browser would make it."""
+    import io
+
+    from bot.sandbox.web import make_web_app
+
+    answer: dict = {}
+    body = b"".join(make_web_app(sandbox)({"PATH_INFO": path, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()},
+                                          lambda status, headers: answer.update(status=status, headers=dict(headers))))
+    return answer["status"], answer["headers"], body
+
+
 def dm(sandbox, person: str) -> str:
     return json.dumps(sandbox.stand_in.messages(sandbox.stand_in.dm_channel_id(person)), ensure_ascii=False)
 
@@ -98,6 +110,10 @@ def test_a_need_an_offer_their_match_a_meeting_and_an_article7_reminder(sandbox)
     sandbox.action(NORWAY, {"container": "message", "channel": stand_in.dm_channel_id(NORWAY),
                             "message_ts": invitation["ts"], "block_id": "", "action": {"type": "button", **accept}})
     until(sandbox, lambda: "1 accepted" in json.dumps(stand_in.messages(demo.ISU_CHANNEL)))
+    # The invitation's .ics, downloadable from the page as from Slack.
+    (shared,) = [f for m in stand_in.messages(stand_in.dm_channel_id(NORWAY)) for f in m.get("files") or []]
+    status, headers, body = get(sandbox, f"/sandbox/files/{shared['id']}")
+    assert status == "200 OK" and body.startswith(b"BEGIN:VCALENDAR") and "attachment" in headers["Content-Disposition"]
 
     # March: the Article 7 reminders arrive, Senegal's in French, in Dakar's daytime.
     assert sandbox.move_clock({"date": "2027-03-01"})["ok"]
