@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     if args.command == "reminders" and args.action == "preview":  # the same: it sends nothing
         return _preview(args)
     if args.command == "meeting":  # the same
-        return meetings_cli.run(args, database_for=_database_for, fail=_fail, write_stdout=_write_stdout)
+        return meetings_cli.run(args, database_for=_database_for, fail=_fail, write_out=_write_out)
     if args.command == "article7":  # the same
         from bot.clock import SystemClock
 
@@ -185,17 +185,7 @@ def _export(args: argparse.Namespace) -> int:
     if visibility != Visibility.PUBLIC:
         print(f"pfp: this export includes entries that are not public (visibility: {args.visibility}); "
               "do not publish it.", file=sys.stderr)
-    if args.output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)  # UTF-8 whatever the console's encoding
-        sys.stdout.buffer.flush()
-        return 0
-    try:
-        args.output.write_bytes(data)
-    except OSError as error:
-        return _fail(f"cannot write {args.output}: {error.strerror or error}.")
-    print(f"pfp: wrote {len(records)} entries ({args.fmt}, visibility: {args.visibility}) to {args.output}.")
-    return 0
+    return _write_out(data, args.output, f"{len(records)} entries ({args.fmt}, visibility: {args.visibility})")
 
 
 # ------------------------------------------------------------------------------------------- calendar
@@ -320,16 +310,8 @@ def _calendar_list(session, now) -> int:
 def _calendar_export(session, now, *, output: Path | None, language: str) -> int:
     from bot.calendar.ics import export_calendar
 
-    data = export_calendar(session, now=now, language=language)
-    if output is None:
-        _write_stdout(data)
-        return 0
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        return _fail(f"cannot write {output}: {error.strerror or error}.")
-    _write_stdout(f"pfp: wrote the calendar (iCalendar, {language}) to {output}.\n")
-    return 0
+    return _write_out(export_calendar(session, now=now, language=language), output,
+                      f"the calendar (iCalendar, {language})")
 
 
 # ------------------------------------------------------------------------------------------- article7
@@ -507,6 +489,19 @@ def _calendar_line(occurrence, tr) -> str:
     kind = str(occurrence.kind)
     return f"{number:>4}  {_days(occurrence.starts_on, occurrence.ends_on):<24}  {kind:<17}  " \
            f"{occurrence.heading(tr)}{place}"
+
+
+def _write_out(data: bytes, output: Path | None, what: str) -> int:
+    """A file's bytes to standard output, or to `output` with one line saying what was written there."""
+    if output is None:
+        _write_stdout(data)
+        return 0
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        return _fail(f"cannot write {output}: {error.strerror or error}.")
+    _write_stdout(f"pfp: wrote {what} to {output}.\n")
+    return 0
 
 
 def _write_stdout(data: bytes | str) -> None:

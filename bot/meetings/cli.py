@@ -22,7 +22,7 @@ def add_parser(commands) -> None:
     report.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
 
 
-def run(args: argparse.Namespace, *, database_for, fail, write_stdout) -> int:
+def run(args: argparse.Namespace, *, database_for, fail, write_out) -> int:
     """The report, written; or one line saying what to do and a non-zero status."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -54,12 +54,4 @@ def run(args: argparse.Namespace, *, database_for, fail, write_stdout) -> int:
         return fail(f"cannot read the database: {error.__class__.__name__}")
     finally:
         engine.dispose()
-    if args.output is None:
-        write_stdout(data)
-        return 0
-    try:
-        args.output.write_bytes(data)
-    except OSError as error:
-        return fail(f"cannot write {args.output}: {error.strerror or error}.")
-    print(f"pfp: wrote {name} ({len(data)} bytes) to {args.output}.")
-    return 0
+    return write_out(data, args.output, f"{name} ({len(data)} bytes)")
