@@ -36,8 +36,18 @@ def _database_error(url: str, error: Exception) -> str:
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pfp")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
 def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pfp", description="Platform for Partnerships Slack bot")
+    parser.add_argument("--version", action="version", version=f"pfp {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set; "
                         "with no Slack settings at all, the sandbox)")
@@ -87,6 +97,8 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         from bot.clock import SystemClock
 
         return _article7(args, clock or SystemClock())
+    if args.command in ("db", "states"):  # the database alone: no Slack settings needed
+        return _database_maintenance(args, clock)
     if args.command == "sandbox" or (args.command == "serve" and not slack_settings_given()):
         return _sandbox()
     try:
@@ -101,15 +113,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     engine = make_engine(settings.database_url)
     clock = clock or SystemClock()
     try:
-        if args.command == "db":
-            from storage.db import upgrade
-
-            upgrade(engine)
-            print("pfp: the database schema is up to date.")
-            return 0
         prepare_database(engine, settings, clock)
-        if args.command == "states":
-            return _sync_states(engine, clock, args.file)
         if args.command == "reminders":
             return reminders_cli.tick(args, engine, settings, clock)
         if args.command == "scheduler":
@@ -117,6 +121,28 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     except (OperationalError, DBAPIError) as error:
         return _fail(_database_error(settings.database_url, error))
     return _serve(settings, engine, clock)
+
+
+def _database_maintenance(args: argparse.Namespace, clock: Clock | None) -> int:
+    """`pfp db upgrade` and `pfp states sync`: DATABASE_URL is all they read."""
+    from bot.clock import SystemClock
+    from storage.db import make_engine, upgrade
+
+    try:
+        url = database_url_from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        if args.command == "db":
+            print("pfp: the database schema is up to date.")
+            return 0
+        return _sync_states(engine, clock or SystemClock(), args.file)
+    except (OperationalError, DBAPIError) as error:
+        return _fail(_database_error(url, error))
+    finally:
+        engine.dispose()
 
 
 def _database_for(table: str, *, no_file: str, no_table: str):

@@ -206,12 +206,8 @@ def sandbox_settings_from_env(environ: Mapping[str, str] | None = None, *,
     port_text = env.get("PORT", "").strip() or "3000"
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"PORT must be a number between 1 and 65535, not {port_text!r}.")
-    url = env.get("PFP_SANDBOX_DATABASE_URL", "").strip() or SANDBOX_DATABASE_DEFAULT
-    try:
-        make_url(url)
-    except ArgumentError:
-        raise SettingsError("PFP_SANDBOX_DATABASE_URL must be a database URL such as "
-                            "sqlite:///pfp-sandbox.sqlite3.") from None
+    url = database_url_of(env.get("PFP_SANDBOX_DATABASE_URL", "").strip() or SANDBOX_DATABASE_DEFAULT,
+                          name="PFP_SANDBOX_DATABASE_URL")
     return int(port_text), url
 
 
@@ -226,14 +222,28 @@ def _environment(environ: Mapping[str, str] | None, dotenv_path: str | None) -> 
 
 
 def _database_url(env: Mapping[str, str]) -> str:
-    database_url = env.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT
+    return database_url_of(env.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT)
+
+
+def database_url_of(database_url: str, *, name: str = "DATABASE_URL") -> str:
+    """A database URL the bot can use. The `postgres://` form hosted PostgreSQL services hand out means
+    PostgreSQL through psycopg 3 (the driver installed); a database other than SQLite or PostgreSQL is one
+    line naming those two."""
     try:
-        make_url(database_url)
+        url = make_url(database_url)
     except ArgumentError:
         raise SettingsError(
-            "DATABASE_URL is not a database URL: use sqlite:///pfp.sqlite3 or "
+            f"{name} is not a database URL: use sqlite:///pfp.sqlite3 or "
             "postgresql+psycopg://user:password@host:5432/dbname."
         ) from None
+    backend, _, driver = url.drivername.partition("+")  # as written: naming a driver loads nothing yet
+    if backend in ("postgres", "postgresql") and driver in ("", "psycopg", "psycopg2"):
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            f"{name} names a {backend} database; pfp works with SQLite (sqlite:///pfp.sqlite3) or PostgreSQL "
+            "(postgresql://user:password@host:5432/dbname)."
+        )
     return database_url
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -412,3 +413,29 @@ def test_pfp_serve_runs_the_reminders_scheduler_and_stops_it_cleanly(served, tmp
     while "reminders scheduler started" not in (tmp_path / "serve.log").read_text():
         assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
         time.sleep(0.05)  # waits for another process's log line, bounded: not a schedule
+
+
+# ------------------------------------------------------------------------------ for the operator
+
+
+def test_db_upgrade_and_states_sync_need_only_the_database_setting(tmp_path):
+    only_the_database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'ops.sqlite3'}"}
+    upgraded = pfp(tmp_path, "db", "upgrade", variables=only_the_database)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "pfp: the database schema is up to date." in upgraded.stdout
+    synced = pfp(tmp_path, "states", "sync", variables=only_the_database)
+    assert synced.returncode == 0, synced.stderr
+    assert re.search(r"pfp: States Parties: 1[0-9]{2} added, 0 updated\.", synced.stdout)  # not "0 added"
+    assert_no_traceback(synced)
+
+
+def test_an_unsupported_database_is_one_line(tmp_path):
+    result = pfp(tmp_path, "db", "upgrade", variables={"DATABASE_URL": "mysql://root@localhost/pfp"})
+    assert result.returncode == 2
+    assert pfp_lines(result.stderr) == ["pfp: DATABASE_URL names a mysql database; pfp works with SQLite "
+                                        "(sqlite:///pfp.sqlite3) or PostgreSQL (postgresql://user:password@host:5432/dbname)."]
+
+
+def test_version(tmp_path):
+    result = pfp(tmp_path, "--version", variables={})
+    assert result.returncode == 0 and re.fullmatch(r"pfp \S+\n", result.stdout)

@@ -177,3 +177,24 @@ def test_without_a_dotenv_path_no_file_is_read(tmp_path, monkeypatch):
     (tmp_path / ".env").write_text("PFP_ISU_CHANNEL=C0DOTENV\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert Settings.from_env(dict(MINIMAL), dotenv_path=None).isu_channel == "C0ISU"
+
+
+@pytest.mark.parametrize(("given", "used"), [
+    ("postgres://app:secret@db.example.org:5432/pfp", "postgresql+psycopg://app:secret@db.example.org:5432/pfp"),
+    ("postgresql://app@db/pfp", "postgresql+psycopg://app@db/pfp"),
+    ("postgresql+psycopg2://app@db/pfp", "postgresql+psycopg://app@db/pfp"),
+    ("sqlite:///pfp.sqlite3", "sqlite:///pfp.sqlite3"),
+])
+def test_the_database_url_hosted_services_hand_out_works(given, used):
+    from bot.settings import database_url_from_env
+
+    assert database_url_from_env({"DATABASE_URL": given}, dotenv_path=None) == used
+
+
+def test_an_unsupported_database_is_one_line_naming_what_is_supported():
+    from bot.settings import SettingsError, database_url_from_env
+
+    with pytest.raises(SettingsError) as refused:
+        database_url_from_env({"DATABASE_URL": "mysql://root@localhost/pfp"}, dotenv_path=None)
+    assert str(refused.value) == ("DATABASE_URL names a mysql database; pfp works with SQLite (sqlite:///pfp.sqlite3) "
+                                  "or PostgreSQL (postgresql://user:password@host:5432/dbname).")
