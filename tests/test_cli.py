@@ -106,7 +106,7 @@ def test_a_bad_setting_is_one_line_and_exit_status_2(tmp_path, changes, variable
 
 def test_a_dotenv_in_the_working_directory_is_read(tmp_path):
     (tmp_path / ".env").write_text("PFP_ISU_CHANNEL=#from-dotenv\n", encoding="utf-8")
-    result = pfp(tmp_path, "db", "upgrade", variables=valid(tmp_path, PFP_ISU_CHANNEL=None))
+    result = pfp(tmp_path, "serve", variables=valid(tmp_path, PFP_ISU_CHANNEL=None))
     assert result.returncode == 2
     assert result.stderr.startswith("pfp: PFP_ISU_CHANNEL")
 
@@ -211,7 +211,7 @@ def test_states_sync_refuses_a_malformed_file_whole_and_applies_a_good_one(tmp_p
     bad = tmp_path / "bad.csv"
     bad.write_text(CSV_HEADER + "FR,1999-03-01,2030-01-01,,,,europe\nZZ,1999-03-01,,,,,europe\nXY,someday,,,,,europe\n", encoding="utf-8")
 
-    # A fresh database: the first start loads the bundled States, then the bad file is refused.
+    # A fresh database: the bad file is refused whole, and nothing is stored.
     result = pfp(tmp_path, "states", "sync", "--file", "bad.csv", variables=valid(tmp_path))
 
     assert result.returncode == 2, result.stderr
@@ -219,9 +219,11 @@ def test_states_sync_refuses_a_malformed_file_whole_and_applies_a_good_one(tmp_p
     assert "line 4" in line and "entry_into_force" in line
     assert result.stderr.rstrip().endswith(line)  # the last thing an administrator reads
     assert_no_traceback(result)
+    assert states_in(tmp_path) == {}  # the good line before the bad one was not applied either
+    loaded = pfp(tmp_path, "states", "sync", variables=valid(tmp_path))  # the bundled reference file
+    assert loaded.returncode == 0 and f"{len(bundled)} added, 0 updated" in loaded.stdout
     stored = states_in(tmp_path)
-    assert stored.keys() == bundled.keys() and "ZZ" not in stored
-    assert stored["FR"] is None  # the good line before the bad one was not applied either
+    assert stored.keys() == bundled.keys() and stored["FR"] is None
 
     missing = pfp(tmp_path, "states", "sync", "--file", "absent.csv", variables=valid(tmp_path))
     assert missing.returncode == 2
