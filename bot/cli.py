@@ -29,7 +29,11 @@ def _fail(message: str) -> int:
 
 def _database_error(url: str, error: Exception) -> str:
     reason = str(getattr(error, "orig", error)).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    shown = make_url(url).render_as_string(hide_password=True)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":  # a file, not a server
+        return (f"cannot open the SQLite database file {parsed.database} ({reason[:160]}): check DATABASE_URL, and "
+                "that its folder exists and this user may write there.")
+    shown = parsed.render_as_string(hide_password=True)
     return (
         f"cannot reach the database at {shown} ({reason[:160]}): check DATABASE_URL and that the database server "
         "is running."

@@ -441,3 +441,11 @@ def test_an_unsupported_database_is_one_line(tmp_path):
 def test_version(tmp_path):
     result = pfp(tmp_path, "--version", variables={})
     assert result.returncode == 0 and re.fullmatch(r"pfp \S+\n", result.stdout)
+
+
+def test_an_sqlite_file_that_cannot_be_opened_is_not_called_a_database_server(tmp_path):
+    result = pfp(tmp_path, "db", "upgrade", variables={"DATABASE_URL": f"sqlite:///{tmp_path}/no/such/folder/pfp.sqlite3"})
+    assert result.returncode == 2
+    [line] = pfp_lines(result.stderr)
+    assert line.startswith(f"pfp: cannot open the SQLite database file {tmp_path}/no/such/folder/pfp.sqlite3")
+    assert "server" not in line
