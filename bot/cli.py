@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode when SLACK_APP_TOKEN is set; "
                         "with no Slack settings at all, the sandbox)")
     commands.add_parser("sandbox", help="try the whole bot in a browser on this machine, with no Slack workspace")
+    commands.add_parser("health", help="exit 0 when the database answers and Slack accepts the bot token (a health "
+                        "check for Socket Mode, which has no /healthz), else say what fails and exit 1")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply the schema migrations")
     states = commands.add_parser("states", help="States Parties reference data")
@@ -101,6 +103,8 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         from bot.clock import SystemClock
 
         return _article7(args, clock or SystemClock())
+    if args.command == "health":
+        return _health()
     if args.command in ("db", "states"):  # the database alone: no Slack settings needed
         return _database_maintenance(args, clock)
     if args.command == "sandbox" or (args.command == "serve" and not slack_settings_given()):
@@ -125,6 +129,36 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     except (OperationalError, DBAPIError) as error:
         return _fail(_database_error(settings.database_url, error))
     return _serve(settings, engine, clock)
+
+
+def _health() -> int:
+    """One line, and 0 only when both the database and Slack answer (no migration, nothing written)."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack import make_web_client
+    from storage.db import make_engine, ping
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        return _fail(str(error))
+    engine = make_engine(settings.database_url)
+    try:
+        ping(engine)
+    except (OperationalError, DBAPIError) as error:
+        print(f"pfp: unhealthy: {_database_error(settings.database_url, error)}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    try:
+        make_web_client(settings).auth_test()
+    except (SlackApiError, OSError) as error:
+        reason = error.response.get("error") if isinstance(error, SlackApiError) else error.__class__.__name__
+        print(f"pfp: unhealthy: Slack at {settings.slack_api_url} did not accept the bot token ({reason}).",
+              file=sys.stderr)
+        return 1
+    print("pfp: healthy: the database answers and Slack accepts the bot token.")
+    return 0
 
 
 def _database_maintenance(args: argparse.Namespace, clock: Clock | None) -> int:

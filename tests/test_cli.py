@@ -449,3 +449,15 @@ def test_an_sqlite_file_that_cannot_be_opened_is_not_called_a_database_server(tm
     [line] = pfp_lines(result.stderr)
     assert line.startswith(f"pfp: cannot open the SQLite database file {tmp_path}/no/such/folder/pfp.sqlite3")
     assert "server" not in line
+
+
+def test_health_says_healthy_only_when_the_database_and_slack_answer(tmp_path):
+    with SlackStandIn(token="xoxb-test-token") as slack:
+        healthy = pfp(tmp_path, "health", variables=valid(tmp_path, SLACK_API_URL=slack.base_url))
+        refused = pfp(tmp_path, "health", variables=valid(tmp_path, SLACK_API_URL=slack.base_url,
+                                                         SLACK_BOT_TOKEN="xoxb-another-token"))
+        unreachable = pfp(tmp_path, "health", variables=valid(tmp_path, SLACK_API_URL=slack.base_url,
+                                                             DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:1/x"))
+    assert healthy.returncode == 0 and healthy.stdout == "pfp: healthy: the database answers and Slack accepts the bot token.\n"
+    assert refused.returncode == 1 and "did not accept the bot token (invalid_auth)" in refused.stderr
+    assert unreachable.returncode == 1 and "unhealthy: cannot reach the database" in unreachable.stderr
