@@ -101,8 +101,10 @@ class Sandbox:
                            channel={"id": channel, "name": self._channel_name(channel)}, message=message,
                            response_url=self.stand_in.new_response_url(user_id=person, channel=channel,
                                                                        message_ts=ts))
-        else:
-            view = self._view(person, str(body.get("view_id") or ""))
+        else:  # a modal's button, or the App Home's
+            home = self.stand_in.home(person) if container == "home" else None
+            view = home if home is not None and home.get("id") == body.get("view_id") else \
+                self._view(person, str(body.get("view_id") or ""))
             if view is None:
                 return {"ok": False, "error": "view_not_found"}
             view = {**view, "state": {"values": body.get("state") or {}}}

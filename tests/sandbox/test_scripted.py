@@ -133,3 +133,14 @@ def test_a_form_the_bot_opens_after_its_trigger_died_is_refused_and_the_person_t
     assert failure == [{"method": "views.open", "error": "expired_trigger_id"}]
     assert stand_in.views(COLOMBIA) == []
     assert sandbox.state(COLOMBIA, -1)["failures"] == failure
+
+
+def test_a_newcomer_registers_from_the_app_home(sandbox):
+    guest = sandbox.add_person({"name": "Nadia Haddad", "locale": "fr-FR", "tz": "Africa/Tunis"})["id"]
+    assert sandbox.open_home(guest)["ok"]
+    home = until(sandbox, lambda: sandbox.stand_in.home(guest))
+    register = next(e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert sandbox.action(guest, {"container": "home", "view_id": home["id"], "block_id": "",
+                                  "action": {"type": "button", **register}})["ok"]
+    form = until(sandbox, lambda: next(iter(sandbox.stand_in.views(guest)), None))
+    assert form["callback_id"] == "registration"
