@@ -69,7 +69,8 @@ def moved(session: Session, notifier: Notifier, settings: Settings, request: Mee
     """After a move: both messages show it, the thread says it, and the delegation (or, for an answer,
     nobody more) is told; a scheduled meeting sends its invitations, a withdrawn one tells the invited."""
     review = Review(notifier, settings.isu_channel)
-    show_everywhere(session, notifier, settings, request)
+    if move != Move.SCHEDULE:  # a scheduled meeting is shown once its invitations (the attendance) exist
+        show_everywhere(session, notifier, settings, request)
     attempt("tell the ISU thread", lambda: review.thread(_where(request), blocks.thread_line(
         review.tr, move, actor.slack_user_id, text)))
     contact = delegation_contact(session, request)

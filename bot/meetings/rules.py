@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -514,8 +514,3 @@ def snapshot(request: MeetingRequest) -> dict[str, Any]:
         values[column.key] = value
     return values
 
-
-def day_before(request: MeetingRequest) -> datetime:
-    """When the accepted invitees are reminded: a day before the meeting starts."""
-    assert request.starts_at is not None
-    return request.starts_at - timedelta(days=1)

@@ -30,10 +30,6 @@ class DemoPerson:
     focal_point: bool = False
     role: Role | None = None
 
-    @property
-    def label(self) -> str:
-        return self.name
-
 
 PEOPLE = (
     DemoPerson("U0SOKHA01", "Sokha Chan (Cambodia, focal point)", "fr-FR", "Asia/Phnom_Penh", "KH", True),
