@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.listener.listener_completion_handler import CustomListenerCompletionHandler
@@ -13,7 +13,13 @@ from bot.middleware import close_session, handle_error, session_and_person
 from bot.notifier import Notifier
 from bot.settings import Settings
 from bot.slack import make_notifier
-from storage.db import make_engine, make_session_factory
+from storage.db import POOL_SIZE, make_engine, make_session_factory
+
+# Listener threads only read the request, check what needs no database, acknowledge and open a loading
+# view; they wait on Slack, not on the processor, so there are plenty. The work after the acknowledgement
+# uses the database: one worker per pooled connection, less the two the middleware and the scheduler use.
+LISTENERS = 32
+WORKERS = POOL_SIZE - 2
 
 
 def create_app(
@@ -23,6 +29,7 @@ def create_app(
     clock: Clock | None = None,
     notifier: Notifier | None = None,
     listener_executor: Executor | None = None,
+    work_executor: Executor | None = None,
 ) -> App:
     import handlers
 
@@ -38,12 +45,13 @@ def create_app(
         # Over HTTP the signature is checked before Bolt parses anything (bot/boundary.py); in Socket
         # Mode, Slack's own connection vouches for what arrives.
         request_verification_enabled=False,
-        # Acknowledge within Slack's 3 seconds; the rest of the work goes on in Bolt's thread pool.
+        # Acknowledge within Slack's 3 seconds; the rest of the work goes on in the work pool.
         process_before_response=False,
         raise_error_for_unhandled_request=True,
-        listener_executor=listener_executor,
+        listener_executor=listener_executor or ThreadPoolExecutor(LISTENERS, thread_name_prefix="pfp-listener"),
     )
-    app.use(session_and_person(sessions, clock, settings, notifier))
+    work = work_executor or ThreadPoolExecutor(WORKERS, thread_name_prefix="pfp-work")
+    app.use(session_and_person(sessions, clock, settings, notifier, work))
     app.error(handle_error)
     app.listener_runner.listener_completion_handler = CustomListenerCompletionHandler(
         logger=app.logger, func=close_session

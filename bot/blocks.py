@@ -4,6 +4,7 @@ shapes), in the reader's language."""
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, Option, OptionGroup, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.errors import FieldErrors
 from bot.i18n import Translator
@@ -17,6 +18,17 @@ def section(text: str) -> SectionBlock:
     if len(text) > SECTION_MAX:
         text = text[: SECTION_MAX - 1] + "…"
     return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def loading_view(tr: Translator, title: str) -> View:
+    """A modal shown at once while its data is read (Slack's trigger lives three seconds), then filled with
+    views.update; `title` is already in the reader's words, and stays the same when the modal is filled."""
+    return View(type="modal", title=title[:24], close=tr._("Close"), blocks=[section(tr.mrkdwn("Loading…"))])
+
+
+def notice_view(tr: Translator, title: str, text: str) -> View:
+    """What a modal shows in place of its content when the content cannot be shown (a refusal, a problem)."""
+    return View(type="modal", title=title[:24], close=tr._("Close"), blocks=[section(text)])
 
 
 def to_dicts(blocks: list[Block]) -> list[dict]:

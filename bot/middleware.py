@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
@@ -32,10 +33,12 @@ APOLOGY = N_(
 
 
 def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: Settings,
-                       notifier: Notifier) -> Callable[..., None]:
-    """Global middleware: opens the request's session and finds (or meets) the acting person."""
+                       notifier: Notifier, work: Executor | None = None) -> Callable[..., None]:
+    """Global middleware: opens the request's session and finds (or meets) the acting person; hands the
+    listener the work pool its work after the acknowledgement runs on (handlers/modals.py)."""
 
     def middleware(body: dict, context: BoltContext, next: Callable[[], None]) -> None:
+        context["work"] = work
         context["notifier"] = notifier
         context["settings"] = settings
         context["clock"] = clock
@@ -59,8 +62,14 @@ def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: 
 
 
 def close_session(request: BoltRequest) -> None:
-    """Listener completion: the session ends with the listener, whatever happened in it."""
-    session = request.context.get("db")
+    """Listener completion: the session ends with the listener, whatever happened in it, unless the
+    listener handed it to its work after the acknowledgement, which closes it (handlers/modals.py)."""
+    if not request.context.get("handed_off"):
+        close_context(request.context)
+
+
+def close_context(context: BoltContext) -> None:
+    session = context.get("db")
     if session is not None:
         session.close()
 

@@ -8,9 +8,18 @@ from slack_bolt import Ack, App, BoltContext
 from bot import payloads
 from bot.platform import flows
 from bot.platform import rules as p
-from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN, browse_view, read_entry_value
+from bot.platform.blocks import (
+    BROWSE_FILTER,
+    BROWSE_PAGE,
+    OPEN,
+    browse_title,
+    browse_view,
+    entry_title,
+    read_entry_value,
+)
 from bot.registration.rules import states_parties_on
 from handlers.commands import Subcommands
+from handlers.modals import after_ack, open_then_fill
 
 
 def register(app: App, pfp: Subcommands) -> None:
@@ -38,9 +47,9 @@ def browse_command(ack: Ack, command: dict, context: BoltContext, **_: object) -
 
 def open_browse(ack: Ack, context: BoltContext, body: dict, *, side: p.Side) -> None:
     trigger = payloads.trigger_id(body)
-    view = _view(context, p.browse_filters(side=side))
     ack()
-    context["notifier"].open_view(trigger, view)
+    open_then_fill(context, trigger, browse_title(context["tr"]), lambda: _view(context, p.browse_filters(side=side)),
+                   body=body)
 
 
 def change_filter(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
@@ -51,15 +60,16 @@ def change_filter(ack: Ack, body: dict, action: dict, context: BoltContext) -> N
         filters = p.browse_filters(current, page=payloads.plain_value(action))
     else:
         filters = p.browse_filters(current, **{name: payloads.selected_value(action)})
-    view = _view(context, filters)
     ack()
-    context["notifier"].update_view(view_id, view, view_hash=view_hash)
+    after_ack(body, context, lambda: context["notifier"].update_view(view_id, _view(context, filters),
+                                                                     view_hash=view_hash))
 
 
 def open_entry(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     trigger = payloads.trigger_id(body)
     side, entry_id = read_entry_value(action)
-    view = flows.entry_modal(context["db"], context["person"], side, entry_id, tr=context["tr"],
-                             now=context["clock"].now())
     ack()
-    context["notifier"].open_view(trigger, view, stacked=payloads.container_type(body) == "modal")
+    open_then_fill(context, trigger, entry_title(context["tr"], side),
+                   lambda: flows.entry_modal(context["db"], context["person"], side, entry_id, tr=context["tr"],
+                                             now=context["clock"].now()),
+                   body=body, stacked=payloads.container_type(body) == "modal")

@@ -16,15 +16,16 @@ from bot.registration.blocks import home_view
 from bot.registration.people import is_isu
 from bot.registration.rules import pending_request
 from handlers.commands import Subcommands
+from handlers.modals import after_ack
 
 
 def register(app: App, pfp: Subcommands) -> None:
     app.event("app_home_opened")(publish_home)
 
 
-def publish_home(event: dict, context: BoltContext) -> None:
+def publish_home(body: dict, event: dict, context: BoltContext) -> None:
     if event.get("tab") == "home" and context["person"] is not None:
-        publish(context)
+        after_ack(body, context, lambda: publish(context))
 
 
 def publish(context: BoltContext) -> None:

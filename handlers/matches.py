@@ -11,6 +11,7 @@ from bot.platform.blocks import ACCEPT_MATCH, DISMISS_MATCH
 from bot.platform.flows import start_conversation
 from bot.text import StateCode
 from handlers.commands import Subcommands
+from handlers.modals import after_ack
 
 
 def register(app: App, pfp: Subcommands) -> None:
@@ -19,12 +20,16 @@ def register(app: App, pfp: Subcommands) -> None:
 
 
 def answer_match(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
-    session, person, tr = context["db"], context["person"], context["tr"]
     match_id = payloads.reference(action, "match")
     accept = action["action_id"] == ACCEPT_MATCH
+    ack()
+    after_ack(body, context, lambda: _answer(context, match_id, accept=accept))
+
+
+def _answer(context: BoltContext, match_id: int, *, accept: bool) -> None:
+    session, person, tr = context["db"], context["person"], context["tr"]
     answered = matching.answer(session, person, match_id, accept=accept, now=context["clock"].now())
     session.commit()
-    ack()
     match = answered.match
     other = match.offer.state_code if answered.side == "need" else match.need.state_code
     if not accept:

@@ -30,11 +30,11 @@ from bot.meetings.blocks import (
     WITHDRAW,
 )
 from bot.meetings.rules import F_ANSWER, F_QUESTION, F_REASON, Move
-from bot.platform.blocks import need_form
+from bot.platform.blocks import form_title, need_form
 from bot.registration.people import is_isu
+from bot.registration.rules import states_parties_on
 from handlers.commands import Subcommands
 from handlers.modals import after_ack, open_then_fill
-from storage.states import list_parties_on
 
 # Which move each button and modal makes.
 BUTTONS = {APPROVE: Move.SCHEDULE, ASK: Move.ASK, DECLINE: Move.DECLINE, ANSWER: Move.ANSWER, RECORD: Move.RECORD}
@@ -67,7 +67,7 @@ def meeting_command(ack: Ack, command: dict, body: dict, context: BoltContext) -
         return
     trigger = payloads.trigger_id(command)
     ack()
-    after_ack(body, context, lambda: _open_request_form(context, trigger))
+    _open_request_form(context, body, trigger)
 
 
 def _list(context: BoltContext) -> None:
@@ -76,16 +76,16 @@ def _list(context: BoltContext) -> None:
     context["notifier"].tell(context, text, shown)
 
 
-def _open_request_form(context: BoltContext, trigger: str) -> None:
+def _open_request_form(context: BoltContext, body: dict, trigger: str) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
     today = context["clock"].now().date()
 
     def build():  # type: ignore[no-untyped-def]
         state = rules.check_can_request(session, person, today)
         return blocks.request_form(tr, events=rules.occasions(session, today),
-                                   parties=list_parties_on(session, today), state=state)
+                                   parties=states_parties_on(session, today), state=state)
 
-    open_then_fill(context, trigger, blocks.loading_view(tr), build, lambda text: blocks.notice_view(tr, text))
+    open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)
 
 
 def submit_request(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
@@ -108,22 +108,21 @@ def submit_request(ack: Ack, body: dict, view: dict, context: BoltContext) -> No
 def open_move_form(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     request_id, seen = blocks.read_button(action)
     trigger = payloads.trigger_id(body)
+    move = BUTTONS[action["action_id"]]
+    rules.check_staff(context["person"], request_id=request_id, move_=move)  # refused at once: no database
     ack()
 
-    def open_form() -> None:
-        move = BUTTONS[action["action_id"]]
+    def build():  # type: ignore[no-untyped-def]
         request = rules.check_move(context["db"], request_id=request_id, actor=context["person"], move_=move,
                                    seen=seen)
         tr = context["tr"]
         if move == Move.SCHEDULE:
-            view = blocks.schedule_form(tr, request, context["clock"].now().date())
-        elif move == Move.RECORD:
-            view = blocks.outcomes_form(tr, request)
-        else:
-            view = blocks.text_form(tr, request, FORM_OF[move])
-        context["notifier"].open_view(trigger, view)
+            return blocks.schedule_form(tr, request, context["clock"].now().date())
+        if move == Move.RECORD:
+            return blocks.outcomes_form(tr, request)
+        return blocks.text_form(tr, request, FORM_OF[move])
 
-    after_ack(body, context, open_form)
+    open_then_fill(context, trigger, blocks.form_title(context["tr"]), build, body=body)
 
 
 def _decide(body: dict, context: BoltContext, request_id: int, seen, move: Move, **values) -> None:  # type: ignore[no-untyped-def]
@@ -190,14 +189,14 @@ def challenge_to_need(ack: Ack, body: dict, action: dict, context: BoltContext) 
     trigger = payloads.trigger_id(body)
     ack()
 
-    def open_form() -> None:
+    def build():  # type: ignore[no-untyped-def]
         challenge = rules.challenge_of(context["db"], context["person"], request_id=request_id, index=index)
-        context["notifier"].open_view(trigger, need_form(context["tr"], None, channel=None, prefill={
+        return need_form(context["tr"], None, channel=None, prefill={
             "title": challenge[:150], "description": context["tr"]._(
                 "{challenge}\n(Identified in individualised meeting #{number}.)", challenge=challenge,
-                number=request_id)}))
+                number=request_id)})
 
-    after_ack(body, context, open_form)
+    open_then_fill(context, trigger, form_title(context["tr"], "need"), build, body=body)
 
 
 def answer_invitation(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:

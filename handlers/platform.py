@@ -19,6 +19,8 @@ from bot.platform.blocks import (
     OFFER_FORM,
     STATUS_ACTIONS,
     entry_heading,
+    entry_title,
+    form_title,
     need_form,
     offer_form,
     read_entry_value,
@@ -29,6 +31,7 @@ from bot.registration.rules import states_parties_on
 from bot.reminders.blocks import POST_NEED, POST_OFFER
 from handlers import browse, home
 from handlers.commands import Subcommands
+from handlers.modals import after_ack, open_now, open_then_fill
 
 _NUMBERED = re.compile(r"^(show|edit)\s+#?(\d{1,9})$", re.IGNORECASE)
 USAGE = N_("Type `{command}` to post, `{command} list` to browse, `{command} show 12` or `{command} edit 12`.")
@@ -50,9 +53,8 @@ def post_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> Non
     trigger = payloads.trigger_id(body)
     p.require_delegate(context["person"])
     side: p.Side = "need" if action["action_id"] == POST_NEED else "offer"
-    view = _form(context, side, None, payloads.channel_of(body))
     ack()
-    context["notifier"].open_view(trigger, view)
+    open_now(body, context, trigger, lambda: _form(context, side, None, payloads.channel_of(body)))
 
 
 def _form(context: BoltContext, side: p.Side, entry: p.Entry | None, channel: str | None):
@@ -65,33 +67,42 @@ def _form(context: BoltContext, side: p.Side, entry: p.Entry | None, channel: st
 def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext) -> None:
     side: p.Side = "need" if command["command"] == "/need" else "offer"
     text = payloads.command_text(command)
-    session, person, now = context["db"], context["person"], context["clock"].now()
+    person, tr = context["person"], context["tr"]
     channel = payloads.channel_of(command)
-    if text.lower() in ("", "new"):
-        p.require_delegate(person)
-        view = _form(context, side, None, channel)
-    elif text.lower() == "list":
+    if text.lower() == "list":
         browse.open_browse(ack, context, body, side=side)
         return
-    elif match := _NUMBERED.match(text):
-        number = int(match.group(2))
-        if match.group(1).lower() == "edit":
-            view = _form(context, side, p.editable(session, person, side, number, now=now, action="edit"), channel)
-        else:
-            view = flows.entry_modal(session, person, side, number, tr=context["tr"], now=now)
-    else:
-        raise PfpError(USAGE, command=command["command"])
     trigger = payloads.trigger_id(command)
+    if text.lower() in ("", "new"):
+        p.require_delegate(person)
+        ack()
+        open_now(body, context, trigger, lambda: _form(context, side, None, channel))
+        return
+    match = _NUMBERED.match(text)
+    if match is None:
+        raise PfpError(USAGE, command=command["command"])
+    number = int(match.group(2))
     ack()
-    context["notifier"].open_view(trigger, view)
+    if match.group(1).lower() == "edit":
+        open_then_fill(context, trigger, form_title(tr, side), lambda: _edit_form(context, side, number, channel),
+                       body=body)
+    else:
+        open_then_fill(context, trigger, entry_title(tr, side), lambda: flows.entry_modal(
+            context["db"], person, side, number, tr=tr, now=context["clock"].now()), body=body)
 
 
-def submit_entry(ack: Ack, view: dict, context: BoltContext) -> None:
+def _edit_form(context: BoltContext, side: p.Side, number: int, channel: str | None):
+    entry = p.editable(context["db"], context["person"], side, number, now=context["clock"].now(), action="edit")
+    return _form(context, side, entry, channel)
+
+
+def submit_entry(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     side: p.Side = "need" if view["callback_id"] == NEED_FORM else "offer"
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
     entry_id, channel = read_metadata(view)
     values = payloads.form_values(view)
+    p.require_delegate(person)  # refused before the acknowledgement: it needs no database
     try:
         form = (
             p.read_need_form(values, language=tr.language)
@@ -102,35 +113,42 @@ def submit_entry(ack: Ack, view: dict, context: BoltContext) -> None:
     except FieldErrors as invalid:
         ack(**field_errors(tr, invalid))
         return
-    entry = p.post(session, person, form, now=now) if entry_id is None else p.edit(
-        session, person, side, entry_id, form, now=now)
-    session.commit()
     ack()
-    notifier = context["notifier"]
-    flows.entry_saved(notifier, session, context["settings"], entry, tr=tr, created=entry_id is None, now=now,
-                      tell=lambda text, blocks: notifier.tell(context, text, blocks, channel=channel))
+
+    def store_and_tell() -> None:
+        entry = p.post(session, person, form, now=now) if entry_id is None else p.edit(
+            session, person, side, entry_id, form, now=now)
+        session.commit()
+        notifier = context["notifier"]
+        flows.entry_saved(notifier, session, context["settings"], entry, tr=tr, created=entry_id is None, now=now,
+                          tell=lambda text, blocks: notifier.tell(context, text, blocks, channel=channel))
+
+    after_ack(body, context, store_and_tell)
 
 
 def entry_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
-    session, person, tr = context["db"], context["person"], context["tr"]
-    now = context["clock"].now()
     side, entry_id = read_entry_value(action)
     action_id = action["action_id"]
     if action_id == EDIT:
         trigger = payloads.trigger_id(body)
-        entry = p.editable(session, person, side, entry_id, now=now, action="edit")
-        view = _form(context, side, entry, payloads.channel_of(body))
         ack()
-        context["notifier"].open_view(trigger, view, stacked=payloads.container_type(body) == "modal")
+        open_then_fill(context, trigger, form_title(context["tr"], side),
+                       lambda: _edit_form(context, side, entry_id, payloads.channel_of(body)),
+                       body=body, stacked=payloads.container_type(body) == "modal")
         return
-    if action_id == CONFIRM:
-        entry = p.confirm_current(session, person, side, entry_id, now=now)
-        text = tr.mrkdwn("{heading} is confirmed as still current. Thank you.", heading=entry_heading(tr, entry))
-    else:
-        entry = p.change_status(session, person, side, entry_id, STATUS_ACTIONS[action_id], now=now)
-        text = status_message(tr, entry)
-    session.commit()
     ack()
-    context["notifier"].tell(context, text)
-    if payloads.container_type(body) == "home":
-        home.publish(context)
+
+    def change() -> None:
+        session, person, tr, now = context["db"], context["person"], context["tr"], context["clock"].now()
+        if action_id == CONFIRM:
+            entry = p.confirm_current(session, person, side, entry_id, now=now)
+            text = tr.mrkdwn("{heading} is confirmed as still current. Thank you.", heading=entry_heading(tr, entry))
+        else:
+            entry = p.change_status(session, person, side, entry_id, STATUS_ACTIONS[action_id], now=now)
+            text = status_message(tr, entry)
+        session.commit()
+        context["notifier"].tell(context, text)
+        if payloads.container_type(body) == "home":
+            home.publish(context)
+
+    after_ack(body, context, change)

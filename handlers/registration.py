@@ -15,6 +15,7 @@ from bot.registration.blocks import (
     REGISTRATION_CALLBACK,
     decided_blocks,
     decision_message,
+    form_title,
     registration_modal,
     replaced_focal_point_message,
     review_blocks,
@@ -22,6 +23,7 @@ from bot.registration.blocks import (
 )
 from bot.review import Review
 from handlers.commands import Subcommands
+from handlers.modals import after_ack, open_then_fill
 
 
 def register(app: App, pfp: Subcommands) -> None:
@@ -32,57 +34,65 @@ def register(app: App, pfp: Subcommands) -> None:
     app.action(DECLINE_ACTION)(decide)
 
 
-# Each listener does its domain work before ack(): a domain error then answers the request itself.
-# (An error raised just after ack() races Bolt's wait for the acknowledgement and costs 3 seconds.)
-
-
-def _open_form(ack: Ack, context: BoltContext, trigger_id: str) -> None:
-    session, person = context["db"], context["person"]
-    registration.check_can_register(session, person)
-    states = registration.states_parties_on(session, context["clock"].now().date())
-    view = registration_modal(context["tr"], states)
+def _open_form(ack: Ack, context: BoltContext, body: dict, trigger_id: str) -> None:
     ack()
-    context["notifier"].open_view(trigger_id, view)
+
+    def build():  # type: ignore[no-untyped-def]
+        session, person = context["db"], context["person"]
+        registration.check_can_register(session, person)
+        return registration_modal(context["tr"], registration.states_parties_on(session, context["clock"].now().date()))
+
+    open_then_fill(context, trigger_id, form_title(context["tr"]), build, body=body)
 
 
 def register_command(ack: Ack, command: dict, context: BoltContext, **_: object) -> None:
-    _open_form(ack, context, payloads.trigger_id(command))
+    _open_form(ack, context, command, payloads.trigger_id(command))  # a command's body is the command
 
 
 def register_button(ack: Ack, body: dict, context: BoltContext) -> None:
-    _open_form(ack, context, payloads.trigger_id(body))
+    _open_form(ack, context, body, payloads.trigger_id(body))
 
 
-def submit_registration(ack: Ack, view: dict, context: BoltContext) -> None:
+def submit_registration(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     session, person, tr = context["db"], context["person"], context["tr"]
     now = context["clock"].now()
+    values = payloads.form_values(view)
+    registration.check_can_register(session, person)  # a form left open after a first request was sent
     try:
-        form = registration.validate(session, person, payloads.form_values(view), today=now.date())
+        form = registration.validate(session, person, values, today=now.date())
     except FieldErrors as invalid:
         ack(**field_errors(tr, invalid))
         return
-    request = registration.submit(session, person, form, now=now)
-    session.commit()
-    ack(response_action="update", view=submitted_view(tr, request))
-    where = Review(context["notifier"], context["settings"].isu_channel).post(
-        lambda isu: (isu._("New registration request"), review_blocks(isu, request)))
-    if where is not None:
-        registration.record_review_message(session, request, channel=where[0], ts=where[1])
+    ack(response_action="update", view=submitted_view(tr, form.state_code))
+
+    def store_and_tell() -> None:
+        request = registration.submit(session, person, form, now=now)
         session.commit()
+        where = Review(context["notifier"], context["settings"].isu_channel).post(
+            lambda isu: (isu._("New registration request"), review_blocks(isu, request)))
+        if where is not None:
+            registration.record_review_message(session, request, channel=where[0], ts=where[1])
+            session.commit()
+
+    after_ack(body, context, store_and_tell)
 
 
 def decide(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     request_id = payloads.reference(action, "request")
-    decision = registration.decide(
-        context["db"], request_id=request_id, actor=context["person"],
-        approve=action["action_id"] == APPROVE_ACTION, now=context["clock"].now(),
-    )
-    context["db"].commit()
     ack()
-    request, notifier = decision.request, context["notifier"]
-    where = (request.review_channel or payloads.channel_of(body), request.review_ts or payloads.message_ts(body))
-    Review(notifier, context["settings"].isu_channel).show(
-        where, lambda isu: (isu._("Registration request decided"), decided_blocks(isu, request)))
-    notifier.notify(request.person, lambda tr: decision_message(tr, request))
-    if decision.replaced_focal_point is not None:
-        notifier.notify(decision.replaced_focal_point, lambda tr: replaced_focal_point_message(tr, request))
+
+    def decide_and_tell() -> None:
+        decision = registration.decide(
+            context["db"], request_id=request_id, actor=context["person"],
+            approve=action["action_id"] == APPROVE_ACTION, now=context["clock"].now(),
+        )
+        context["db"].commit()
+        request, notifier = decision.request, context["notifier"]
+        where = (request.review_channel or payloads.channel_of(body), request.review_ts or payloads.message_ts(body))
+        Review(notifier, context["settings"].isu_channel).show(
+            where, lambda isu: (isu._("Registration request decided"), decided_blocks(isu, request)))
+        notifier.notify(request.person, lambda tr: decision_message(tr, request))
+        if decision.replaced_focal_point is not None:
+            notifier.notify(decision.replaced_focal_point, lambda tr: replaced_focal_point_message(tr, request))
+
+    after_ack(body, context, decide_and_tell)

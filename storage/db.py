@@ -10,12 +10,15 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Connections kept open per process; the app's work pool is sized from it (bot/app.py). The overflow
+# serves bursts (the scheduler's tick, a listener's middleware) without a thread waiting for a connection.
+POOL_SIZE = 10
 
 
 def make_engine(url: str) -> Engine:
     """An engine that survives a database restart: stale pooled connections are tested first."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, pool_size=POOL_SIZE, max_overflow=10)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -25,7 +28,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=10)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

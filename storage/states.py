@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import threading
+import time
+import weakref
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import StateParty
@@ -26,6 +29,47 @@ def list_parties_on(session: Session, day: date) -> list[StateParty]:
         (StateParty.withdrawal_effective.is_(None)) | (StateParty.withdrawal_effective > day),
     )
     return list(session.scalars(query))
+
+
+class PartiesCache:
+    """The States Parties on a day, read once per engine and kept: every form, browse and match reads
+    them, and they change a few times a year. A change this process writes (`pfp states sync`, a test)
+    clears them at once; one written by another process is read within `TTL_SECONDS`. What is kept are
+    detached copies, so a request's rollback cannot expire them."""
+
+    TTL_SECONDS = 300
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: weakref.WeakKeyDictionary[Engine, dict[date, tuple[float, list[StateParty]]]] = (
+            weakref.WeakKeyDictionary())
+
+    def parties_on(self, session: Session, day: date) -> list[StateParty]:
+        engine = session.get_bind()
+        now = time.monotonic()
+        with self._lock:
+            kept = self._kept.get(engine, {}).get(day)
+        if kept is not None and now - kept[0] < self.TTL_SECONDS:
+            return list(kept[1])
+        with Session(engine) as own:  # not the request's session: what is kept must outlive it
+            parties = list_parties_on(own, day)
+            own.expunge_all()
+        with self._lock:
+            self._kept.setdefault(engine, {})[day] = (now, parties)
+        return list(parties)
+
+    def forget(self, engine: Engine) -> None:
+        with self._lock:
+            self._kept.pop(engine, None)
+
+
+PARTIES = PartiesCache()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_parties(session: Session, _context: object) -> None:
+    if any(isinstance(o, StateParty) for o in (*session.new, *session.dirty, *session.deleted)):
+        PARTIES.forget(session.get_bind())
 
 
 def _parse_row(row: dict[str, str], line: int) -> dict[str, object]:

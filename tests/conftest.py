@@ -68,8 +68,8 @@ class TrackingExecutor(ThreadPoolExecutor):
     """Bolt's listener pool, counting work in flight, so a test can wait until the bot is idle
     (listeners finish after the HTTP answer) without sleeping."""
 
-    def __init__(self) -> None:
-        super().__init__(max_workers=5, thread_name_prefix="listener")
+    def __init__(self, max_workers: int = 5, name: str = "listener") -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix=name)
         self._in_flight = 0
         self._idle = threading.Condition()
 
@@ -179,13 +179,15 @@ class RunningBot:
     engine: Engine
     executor: TrackingExecutor
     notifier: Notifier  # the app's own, as `pfp serve` hands it to the scheduled jobs
+    work: TrackingExecutor  # the work after the acknowledgements (handlers/modals.py)
 
     def session(self) -> Session:
         return self.sessions()
 
     def settle(self) -> None:
-        """Waits until every listener started by earlier requests has finished."""
+        """Waits until every listener started by earlier requests, and the work it handed on, has finished."""
         self.executor.wait_idle()
+        self.work.wait_idle()
 
 
 @contextmanager
@@ -193,19 +195,22 @@ def serve_bot(
     settings: Settings, engine: Engine, sessions: sessionmaker[Session], clock: MovableClock, fake: SlackStandIn
 ) -> Iterator[RunningBot]:
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
-    executor = TrackingExecutor()
+    executor, work = TrackingExecutor(), TrackingExecutor(4, "work")
     notifier = make_notifier(settings)
-    app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor)
+    app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor,
+                     work_executor=work)
     server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock))
     url = f"http://127.0.0.1:{server.port}"
     signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
                          trigger_id_factory=fake.new_trigger_id)
     try:
-        yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier)
-        executor.wait_idle()
+        running = RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier, work)
+        yield running
+        running.settle()
     finally:
         server.stop()
         executor.shutdown(wait=True)
+        work.shutdown(wait=True)
 
 
 @pytest.fixture

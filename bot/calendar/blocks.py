@@ -93,6 +93,10 @@ def next_dates(tr: Translator, occurrences: list[Occurrence]) -> list[Block]:
     return [section(tr.mrkdwn("*Coming up*") + "\n" + lines)]
 
 
+def form_title(tr: Translator) -> str:
+    return tr._("A date of the calendar")
+
+
 def event_form(tr: Translator, event: ConventionEvent | None, *, channel: str | None) -> View:
     """The form ISU staff add or change a date with."""
     kinds = [Option(value=kind.value, text=tr._(label)[:75]) for kind, label in KINDS.items()]
@@ -114,7 +118,7 @@ def event_form(tr: Translator, event: ConventionEvent | None, *, channel: str | 
             action_id=F_PLACE, max_length=PLACE_MAX, initial_value=event.place if event else None,
             placeholder=tr._("e.g. Geneva"))),
     ]
-    return View(type="modal", callback_id=EVENT_FORM, title=tr._("A date of the calendar"), submit=tr._("Save"),
+    return View(type="modal", callback_id=EVENT_FORM, title=form_title(tr), submit=tr._("Save"),
                 close=tr._("Cancel"), blocks=blocks,
                 private_metadata=json.dumps({"id": event.id if event else None, "channel": channel}))
 

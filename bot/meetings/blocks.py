@@ -31,7 +31,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import payloads
-from bot.blocks import section, state_options
+from bot.blocks import notice_view, section, state_options
 from bot.calendar.blocks import KINDS
 from bot.errors import N_
 from bot.i18n import Translator
@@ -152,14 +152,8 @@ def title(tr: Translator, request: MeetingRequest) -> str:
 # ------------------------------------------------------------------------------------------ the form
 
 
-def loading_view(tr: Translator) -> View:
-    """Shown at once while the form's data is read: Slack's trigger lives three seconds."""
-    return View(type="modal", title=tr._("Individualised meeting"), close=tr._("Close"),
-                blocks=[section(tr.mrkdwn("Loading…"))])
-
-
-def notice_view(tr: Translator, text: str) -> View:
-    return View(type="modal", title=tr._("Individualised meeting"), close=tr._("Close"), blocks=[section(text)])
+def form_title(tr: Translator) -> str:
+    return tr._("Individualised meeting")
 
 
 def request_form(tr: Translator, *, events: list[ConventionEvent], parties: list[StateParty],
@@ -214,12 +208,12 @@ def request_form(tr: Translator, *, events: list[ConventionEvent], parties: list
         InputBlock(block_id=F_SHARING, label=tr._("How the report may be shared"), element=RadioButtonsElement(
             action_id=F_SHARING, options=sharings)),
     ]
-    return View(type="modal", callback_id=REQUEST_FORM, title=tr._("Individualised meeting"),
+    return View(type="modal", callback_id=REQUEST_FORM, title=form_title(tr),
                 submit=tr._("Send the request"), close=tr._("Cancel"), blocks=blocks)
 
 
 def submitted_view(tr: Translator, request: MeetingRequest) -> View:
-    return notice_view(tr, tr.mrkdwn(
+    return notice_view(tr, form_title(tr), tr.mrkdwn(
         "Your request #{number} is with ISU staff. You will get a direct message when they answer.",
         number=request.id))
 

@@ -13,7 +13,7 @@ import enum
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.errors import N_, Conflict, NotAuthorised, NotFound, Refusal
 from bot.forms import FormReader
 from bot.registration.people import is_isu
+from bot.registration.rules import states_parties_on
 from bot.text import SlackUser
 from storage import audit
 from storage import calendar as calendar_queries
@@ -42,7 +43,7 @@ from storage.models import (
 )
 from storage.people import focal_point_of
 from storage.review import move
-from storage.states import get_state, list_parties_on
+from storage.states import get_state
 
 S = MeetingStatus
 OCCASIONS = (EventKind.INTERSESSIONAL, EventKind.MSP, EventKind.REVIEW_CONFERENCE)
@@ -172,7 +173,7 @@ def read_request_form(session: Session, person: Person, values: Mapping[str, Any
     """A request from the form; every problem is named on its field, and nothing is stored."""
     form = FormReader(values, person.locale)
     isu = is_isu(person)
-    parties = {s.code: s for s in list_parties_on(session, today)}
+    parties = {s.code: s for s in states_parties_on(session, today)}
     state_code = person.state_code
     if isu:
         state_code = form.raw(F_STATE) or None
@@ -288,17 +289,27 @@ def may_move(person: Person, request: MeetingRequest, move_: Move) -> bool:
     return person.state_code == request.state_code or is_isu(person)
 
 
+def check_staff(actor: Person, *, request_id: int, move_: Move) -> None:
+    """The part of check_move that needs no database: a move for ISU staff, made by someone else."""
+    if MOVES[move_][2] == "isu" and not is_isu(actor):
+        _refuse(actor, request_id, move_)
+
+
+def _refuse(actor: Person, request_id: int, move_: Move) -> NoReturn:
+    message = (N_("Only ISU staff can approve, question or decline meeting requests. Nothing was changed.")
+               if MOVES[move_][2] == "isu" else
+               N_("Only the requesting State's delegates can do this. Nothing was changed."))
+    raise NotAuthorised(message, refusal=Refusal(actor.slack_user_id, "meeting.move_refused",
+                                                 f"meeting:{request_id}", move_.value))
+
+
 def check_move(session: Session, *, request_id: int, actor: Person, move_: Move,
                seen: MeetingStatus | None) -> MeetingRequest:
     """Whether `actor` may make this move on the request as they saw it: a stranger is refused (audited),
     and a request that moved on since tells what happened meanwhile."""
     request = _require(session, request_id)
     if not may_move(actor, request, move_):
-        message = (N_("Only ISU staff can approve, question or decline meeting requests. Nothing was changed.")
-                   if MOVES[move_][2] == "isu" else
-                   N_("Only the requesting State's delegates can do this. Nothing was changed."))
-        raise NotAuthorised(message, refusal=Refusal(actor.slack_user_id, "meeting.move_refused",
-                                                     f"meeting:{request.id}", move_.value))
+        _refuse(actor, request.id, move_)
     allowed = MOVES[move_][0]
     if request.status not in allowed or (seen is not None and request.status != seen):
         raise moved_on(request)

@@ -157,14 +157,18 @@ def need_form(tr: Translator, need: Need | None, *, channel: str | None, prefill
     values = p.snapshot(need) if need else dict(prefill or {})
     blocks = [_input(tr, f, values, []) for f in NEED_FIELDS]
     return View(type="modal", callback_id=NEED_FORM, private_metadata=_metadata(need.id if need else None, channel),
-                title=tr._("Need for assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
+                title=form_title(tr, "need"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
 
 
 def offer_form(tr: Translator, offer: Offer | None, states: list[StateParty], *, channel: str | None) -> View:
     values = p.snapshot(offer) if offer else {}
     blocks = [_input(tr, f, values, states) for f in OFFER_FIELDS]
     return View(type="modal", callback_id=OFFER_FORM, private_metadata=_metadata(offer.id if offer else None, channel),
-                title=tr._("Offer of assistance"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
+                title=form_title(tr, "offer"), submit=tr._("Save"), close=tr._("Cancel"), blocks=blocks)
+
+
+def form_title(tr: Translator, side: p.Side) -> str:
+    return tr._("Need for assistance") if side == "need" else tr._("Offer of assistance")
 
 
 def _language_name(tr: Translator, language: Language) -> str:
@@ -414,7 +418,7 @@ def browse_view(tr: Translator, filters: dict[str, Any], entries: list[p.Entry],
         paging.append(ButtonElement(text=tr._("Next"), action_id=f"{BROWSE_PAGE}.next", value=str(page + 1)))
     if paging:
         blocks.append(ActionsBlock(block_id="browse.paging", elements=paging))
-    return View(type="modal", callback_id=BROWSE, title=tr._("Platform for Partnerships")[:24],
+    return View(type="modal", callback_id=BROWSE, title=browse_title(tr),
                 close=tr._("Close"), private_metadata=json.dumps(filters), blocks=blocks)
 
 
@@ -422,8 +426,15 @@ def entry_view(tr: Translator, entry: p.Entry, matches: list[Match], *, now: dat
     blocks = entry_card(tr, entry, now=now, actions=can_edit, full=True)
     if isinstance(entry, Need):
         blocks += [DividerBlock(), *matches_section(tr, matches, side="need")]
-    title = tr._("Need") if isinstance(entry, Need) else tr._("Offer")
-    return View(type="modal", title=title, close=tr._("Back"), blocks=blocks)
+    return View(type="modal", title=entry_title(tr, p.side_of(entry)), close=tr._("Back"), blocks=blocks)
+
+
+def browse_title(tr: Translator) -> str:
+    return tr._("Platform for Partnerships")[:24]
+
+
+def entry_title(tr: Translator, side: p.Side) -> str:
+    return tr._("Need") if side == "need" else tr._("Offer")
 
 
 # --------------------------------------------------------------------------------------------- home

@@ -33,6 +33,10 @@ REGISTER_ACTION = "home.register"
 
 
 
+def form_title(tr: Translator) -> str:
+    return tr._("Register")
+
+
 def registration_modal(tr: Translator, states: list[StateParty]) -> View:
     options, groups = state_options(tr, states)
     state_select = StaticSelectElement(
@@ -43,7 +47,7 @@ def registration_modal(tr: Translator, states: list[StateParty]) -> View:
     return View(
         type="modal",
         callback_id=REGISTRATION_CALLBACK,
-        title=tr._("Register"),
+        title=form_title(tr),
         submit=tr._("Send to ISU"),
         close=tr._("Cancel"),
         blocks=[
@@ -138,7 +142,7 @@ def decision_message(tr: Translator, request: RegistrationRequest) -> str:
     )
 
 
-def submitted_view(tr: Translator, request: RegistrationRequest) -> View:
+def submitted_view(tr: Translator, state_code: str) -> View:
     """Replaces the form once it is sent, so the person knows what happens next."""
     return View(
         type="modal",
@@ -149,7 +153,7 @@ def submitted_view(tr: Translator, request: RegistrationRequest) -> View:
                 tr.mrkdwn(
                     "Thank you. Your request to represent {state} has gone to ISU staff. "
                     "You will get a direct message with their answer.",
-                    state=StateCode(request.state_code),
+                    state=StateCode(state_code),
                 )
             )
         ],

@@ -16,7 +16,7 @@ from bot.text import SlackUser, StateCode
 from storage import audit
 from storage.models import Person, RegistrationRequest, RequestStatus, StateParty
 from storage.people import close_request, focal_point_of, get_request, pending_request_of
-from storage.states import get_state, list_parties_on
+from storage.states import PARTIES, get_state
 
 # Block IDs of the registration modal, named once so the form and its errors agree.
 STATE_BLOCK = "state"
@@ -45,8 +45,9 @@ def pending_request(session: Session, person: Person) -> RegistrationRequest | N
 
 def states_parties_on(session: Session, day: date) -> list[StateParty]:
     """The States Parties on a day: bound by the Convention, not withdrawn, not yet to be bound. The one
-    answer to "which States?" for registration, the forms, browse and matching."""
-    return list_parties_on(session, day)
+    answer to "which States?" for registration, the forms, browse and matching; kept in memory, as
+    every request reads it (storage.states.PartiesCache)."""
+    return PARTIES.parties_on(session, day)
 
 
 def check_can_register(session: Session, person: Person) -> None:

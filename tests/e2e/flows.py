@@ -214,3 +214,12 @@ def button(bot, user_id: str, action_id: str, value: str, *, container: str = "m
     response = bot.slack.interaction(payload)
     bot.settle()
     return response
+
+
+def shown_view(bot) -> dict:  # type: ignore[no-untyped-def]
+    """The modal the person sees last, once the bot is done: a modal that needs data opens at once with a
+    loading view and is then filled with views.update (handlers/modals.py)."""
+    bot.settle()
+    calls = [c for c in bot.fake.calls if c.method in ("views.open", "views.push", "views.update")]
+    assert calls, "no modal was opened"
+    return calls[-1].body["view"]

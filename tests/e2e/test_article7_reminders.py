@@ -20,7 +20,7 @@ from bot.settings import ReminderSettings
 from scheduled import article7_reminders
 from storage import article7, ledger
 from storage.models import Delivery, DeliveryStatus, ReportSource
-from tests.e2e.flows import button, delegate
+from tests.e2e.flows import button, delegate, shown_view
 
 # A French-speaking State in UTC+7, another in UTC, a Spanish-speaking one in UTC-5, one in UTC+9.
 FOCAL_POINTS = {
@@ -180,7 +180,7 @@ def test_post_a_need_in_a_reminder_opens_the_need_form(season):
     [post] = [e for b in reminder["blocks"] if b["type"] == "actions" for e in b["elements"]
               if e["action_id"] == POST_NEED]
     button(bot, "USENEG1", post["action_id"], "")
-    assert bot.fake.calls_to("views.open")[-1].body["view"]["callback_id"] == "need_form"
+    assert shown_view(bot)["callback_id"] == "need_form"
 
 
 def test_report_submitted_in_a_reminder_stops_the_series(season):

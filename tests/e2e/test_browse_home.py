@@ -7,7 +7,7 @@ import json
 
 from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, CONFIRM
 from tests.conftest import ADMIN
-from tests.e2e.flows import block_action, button, delegate, need_values, offer_values, post_entry
+from tests.e2e.flows import block_action, button, delegate, need_values, offer_values, post_entry, shown_view
 
 KH, NO = "UKHMER1", "UNORWAY1"
 
@@ -39,7 +39,7 @@ def test_browse_pages_and_filters(bot):
                                              kinds=["financial"]))
     bot.slack.command("/need", "list", user_id=KH)
     bot.settle()
-    first = bot.fake.calls_to("views.open")[-1].body["view"]
+    first = shown_view(bot)
     assert "Page 1 of 2 · 12 entries" in text_of(first)
     assert "Survivors' rehabilitation" in text_of(first)  # newest first
 

@@ -11,7 +11,7 @@ from bot.calendar.blocks import ADD, EDIT, EVENT_FORM, REMOVE
 from storage import audit
 from storage.models import ConventionEvent
 from tests.conftest import ADMIN
-from tests.e2e.flows import block_action, button, delegate, ephemeral_texts, form_submission
+from tests.e2e.flows import block_action, button, delegate, ephemeral_texts, form_submission, shown_view
 from tests.e2e.test_home import open_home
 
 KH = "UKHMER1"
@@ -62,7 +62,7 @@ def test_isu_staff_add_a_meeting_and_everyone_then_sees_it_in_their_language(bot
     [add] = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert add["action_id"] == ADD
     button(bot, ADMIN, ADD, "")
-    form = bot.fake.calls_to("views.open")[-1].body["view"]
+    form = shown_view(bot)
     assert form["callback_id"] == EVENT_FORM
 
     response = submit(bot, ADMIN, MSP)

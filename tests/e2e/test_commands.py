@@ -8,7 +8,7 @@ import pytest
 
 from bot.registration.blocks import APPROVE_ACTION
 from tests.conftest import ADMIN
-from tests.e2e.flows import press, register, requests_of
+from tests.e2e.flows import press, register, requests_of, shown_view
 
 
 def answer(bot, text: str, user_id: str, command: str = "/pfp") -> dict:
@@ -81,5 +81,5 @@ def test_meeting_from_someone_not_registered_says_how_to_register(bot):
     response = bot.slack.command("/meeting", "", user_id="UDELEG1")
     assert response.status == 200
     bot.settle()
-    shown = json.dumps(bot.fake.calls_to("views.update")[-1].body["view"])
+    shown = json.dumps(shown_view(bot))
     assert "/pfp register" in shown

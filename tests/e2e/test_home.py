@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.registration.blocks import REGISTER_ACTION
+from tests.e2e.flows import shown_view
 
 
 def open_home(bot, user_id: str) -> dict:
@@ -23,13 +24,13 @@ def test_home_invites_an_unregistered_person_to_register_and_the_button_opens_th
 
     payload = {
         "type": "block_actions", "user": {"id": "UDELEG1", "team_id": "T0TEAM"}, "team": {"id": "T0TEAM"},
-        "api_app_id": "A0APP", "trigger_id": "1.2.home", "container": {"type": "view", "view_id": "V0HOME"},
+        "api_app_id": "A0APP", "trigger_id": bot.fake.new_trigger_id("UDELEG1"), "container": {"type": "view", "view_id": "V0HOME"},
         "view": {"id": "V0HOME", "type": "home"},
         "actions": [{"action_id": REGISTER_ACTION, "block_id": "home", "type": "button", "action_ts": "1.3"}],
     }
     assert bot.slack.interaction(payload).status == 200
     bot.settle()
-    assert bot.fake.calls_to("views.open")[-1].body["view"]["callback_id"] == "registration"
+    assert shown_view(bot)["callback_id"] == "registration"
 
 
 def test_home_in_spanish(bot):

@@ -11,7 +11,7 @@ from bot.platform.blocks import ACCEPT_MATCH, DISMISS_MATCH
 from storage import audit
 from storage.models import Match
 from storage.taxonomy import Answer
-from tests.e2e.flows import button, delegate, ephemeral_texts, need_values, offer_values, post_entry
+from tests.e2e.flows import button, delegate, ephemeral_texts, need_values, offer_values, post_entry, shown_view
 
 KH, NO, FR = "UKHMER1", "UNORWAY1", "UFRANCE1"
 
@@ -111,7 +111,7 @@ def test_not_relevant_is_never_shown_again(bot):
     assert [c for c in bot.fake.calls_to("chat.postMessage")[told:] if "may" in c.body["text"]] == []
     bot.slack.command("/need", f"show {match.need_id}", user_id=KH)
     bot.settle()
-    assert "No matching entries yet" in json.dumps(bot.fake.calls_to("views.open")[-1].body["view"])
+    assert "No matching entries yet" in json.dumps(shown_view(bot))
 
 
 def test_only_the_two_states_can_answer_a_match_and_others_are_audited(bot):
@@ -140,6 +140,6 @@ def test_a_need_shows_its_best_current_matches(bot):
     need_id = matches(bot)[0].need_id
     bot.slack.command("/need", f"show {need_id}", user_id=KH)
     bot.settle()
-    shown = json.dumps(bot.fake.calls_to("views.open")[-1].body["view"], ensure_ascii=False)
+    shown = json.dumps(shown_view(bot), ensure_ascii=False)
     assert "Best current matches" in shown
     assert shown.index("Mine detection dogs") < shown.index("Survey teams and training")  # best first

@@ -17,7 +17,7 @@ from storage import audit
 from storage.models import Need, Offer
 from storage.taxonomy import EntryStatus, Kind, to_mask
 from tests.conftest import ADMIN, PLATFORM_CHANNEL
-from tests.e2e.flows import button, delegate, ephemeral_texts, need_values, offer_values, post_entry
+from tests.e2e.flows import button, delegate, ephemeral_texts, need_values, offer_values, post_entry, shown_view
 
 KH, NO = "UKHMER1", "UNORWAY1"
 
@@ -156,10 +156,10 @@ def test_someone_not_registered_is_told_how_to_register_and_cannot_post(bot):
 def test_an_entry_number_that_does_not_exist(bot):
     delegate(bot, KH, "KH")
     for text in ("show 999", "edit 999"):
-        response = bot.slack.command("/need", text, user_id=KH)
-        assert response.json()["text"] == (
-            "There is no need number 999. Type `/pfp browse` to see the entries you can open."
-        )
+        # The modal opens at once (its trigger lives 3 seconds) and then says what stopped it.
+        assert bot.slack.command("/need", text, user_id=KH).status == 200
+        assert shown_view(bot)["blocks"] == [{"type": "section", "text": {
+            "type": "mrkdwn", "text": "There is no need number 999. Type `/pfp browse` to see the entries you can open."}}]
     assert bot.slack.command("/offer", "show twelve", user_id=KH).json()["text"] == (
         "Type `/offer` to post, `/offer list` to browse, `/offer show 12` or `/offer edit 12`."
     )
@@ -171,7 +171,7 @@ def test_editing_from_the_message_button_prefills_the_form_and_audits_before_and
     need = needs(bot)[0]
     value = json.dumps({"side": "need", "id": need.id})
     button(bot, KH, EDIT, value)
-    form = bot.fake.calls_to("views.open")[-1].body["view"]
+    form = shown_view(bot)
     by_block = {b["block_id"]: b for b in form["blocks"]}
     assert by_block["title"]["element"]["initial_value"] == "Technical survey in the north-west"
     assert json.loads(form["private_metadata"])["id"] == need.id
@@ -193,14 +193,15 @@ def test_another_states_delegate_cannot_change_an_entry_even_with_a_forged_butto
     delegate(bot, NO, "NO")
     post_entry(bot, KH, "need", need_values())
     value = json.dumps({"side": "need", "id": needs(bot)[0].id})
-    for action in (EDIT, MET, WITHDRAW, CONFIRM):
+    refusal = "Only delegates of Cambodia and ISU staff can change this entry. Nothing was changed."
+    button(bot, NO, EDIT, value)
+    assert shown_view(bot)["blocks"][0]["text"]["text"] == refusal  # the edit modal says so, with no form
+    for action in (MET, WITHDRAW, CONFIRM):
         button(bot, NO, action, value)
-        assert ephemeral_texts(bot)[-1] == (
-            "Only delegates of Cambodia and ISU staff can change this entry. Nothing was changed."
-        )
+        assert ephemeral_texts(bot)[-1] == refusal
     need = needs(bot)[0]
     assert need.status == EntryStatus.OPEN and need.title == "Technical survey in the north-west"
-    assert bot.fake.calls_to("views.open") == []  # the edit form never opened
+    assert all("submit" not in c.body["view"] for c in bot.fake.calls if c.method.startswith("views."))  # no form
     with bot.session() as session:
         refused = audit.entries(session, action="need.change_refused")
     assert [(e.actor, e.detail) for e in refused] == [(NO, "edit"), (NO, "met"), (NO, "withdrawn"), (NO, "confirm")]
@@ -238,7 +239,7 @@ def test_an_entry_unconfirmed_for_six_months_is_stale_and_leaves_the_default_bro
     bot.clock.advance(days=183)
     bot.slack.command("/pfp", "browse", user_id=KH)
     bot.settle()
-    view = bot.fake.calls_to("views.open")[-1].body["view"]
+    view = shown_view(bot)
     assert "Nothing matches these filters." in json.dumps(view)
     assert needs(bot)[0].confirmed_at < bot.clock.now() - timedelta(days=182)
 
@@ -251,7 +252,7 @@ def test_an_offer_can_be_posted_and_shown_with_its_details(bot):
     assert (offer.countries, offer.capacity, offer.contact) == (["KH"], "per year", "Demining desk")
     bot.slack.command("/offer", f"show {offer.id}", user_id=NO)
     bot.settle()
-    shown = json.dumps(bot.fake.calls_to("views.open")[-1].body["view"])
+    shown = json.dumps(shown_view(bot))
     assert "Serves: Cambodia, Asia" in shown and "Languages: English, French" in shown
 
 
@@ -268,7 +269,7 @@ def test_a_full_length_description_full_of_reserved_characters_still_shows(bot):
     post_entry(bot, KH, "need", need_values(description="<&>" * 1000))  # 3,000 typed, 13,000 once escaped
     bot.slack.command("/need", "show 1", user_id=KH)
     bot.settle()
-    view = bot.fake.calls_to("views.open")[-1].body["view"]
+    view = shown_view(bot)
     texts = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
     assert all(len(t) <= 3000 for t in texts)
     assert texts[1].startswith("&lt;&amp;&gt;") and texts[1].endswith("…")

@@ -13,7 +13,7 @@ from bot.reminders.delivery import EVENT_TYPE, Outcome
 from bot.settings import ReminderSettings
 from scheduled import platform_updates
 from storage.models import EventKind
-from tests.e2e.flows import button, delegate, ephemeral_texts, need_values, post_entry
+from tests.e2e.flows import button, delegate, ephemeral_texts, need_values, post_entry, shown_view
 
 KH, NO = "UKHMER1", "UNORWAY1"
 SETTINGS = ReminderSettings()
@@ -79,7 +79,7 @@ def test_post_an_offer_in_the_reminder_opens_the_offer_form(bot):
     meeting(bot, EventKind.MSP, date(2027, 6, 14), "Twenty-Third Meeting of the States Parties")
     tick(bot)
     button(bot, NO, POST_OFFER, "")
-    assert bot.fake.calls_to("views.open")[-1].body["view"]["callback_id"] == "offer_form"
+    assert shown_view(bot)["callback_id"] == "offer_form"
 
 
 def test_no_meeting_in_the_calendar_no_campaign(bot):

@@ -10,7 +10,7 @@ import json
 from bot.platform.blocks import BROWSE_FILTER, BROWSE_PAGE, OPEN
 from bot.platform.export import export_platform
 from storage.taxonomy import Visibility
-from tests.e2e.flows import block_action, button, delegate, need_values, offer_values, post_entry
+from tests.e2e.flows import block_action, button, delegate, need_values, offer_values, post_entry, shown_view
 
 KH, NO, OUTSIDER, OTHER = "UKHMER1", "UNORWAY1", "UOUTSIDER", "UFRANCE1"
 TITLES = {
@@ -51,7 +51,7 @@ def browse_everything(bot, user_id: str) -> None:
     """Opens browse and walks every status, both sides, and the next page."""
     bot.slack.command("/pfp", "browse", user_id=user_id)
     bot.settle()
-    view = bot.fake.calls_to("views.open")[-1].body["view"]
+    view = shown_view(bot)
     for action, value in [("status", "current"), ("status", "stale"), ("status", "met"), ("status", "withdrawn"),
                           ("side", "offer"), ("side", "need"), ("region", "asia"), ("state", "KH")]:
         payload = block_action(user_id, f"{BROWSE_FILTER}.{action}", value, channel="C0GENERAL",
@@ -62,7 +62,7 @@ def browse_everything(bot, user_id: str) -> None:
         del payload["response_url"]
         bot.slack.interaction(payload)
         bot.settle()
-        view = bot.fake.calls_to("views.update")[-1].body["view"]
+        view = shown_view(bot)
     payload = block_action(user_id, f"{BROWSE_PAGE}.next", "1", channel="C0GENERAL", message_ts="1.1",
                            response_url=bot.fake.new_response_url())
     payload["view"] = {"id": "V0BROWSE", "type": "modal", "hash": "h", "private_metadata": view["private_metadata"]}

@@ -41,11 +41,16 @@ def until(sandbox, found, timeout: float = 10.0):
     return result
 
 
+def filled(views: list[dict]) -> dict | None:
+    """The first modal once it is filled: a form opens with a loading view, then gets its content."""
+    return next((v for v in views if v.get("callback_id")), None)
+
+
 def open_modal(sandbox, person: str, command: str, text: str = "", *, callback_id: str | None = None) -> dict:
     answer = sandbox.command(person, demo.GENERAL_CHANNEL, command, text)
     assert answer["ok"], answer
-    return until(sandbox, lambda: next((v for v in sandbox.stand_in.views(person)
-                                        if callback_id is None or v.get("callback_id") == callback_id), None))
+    return until(sandbox, lambda: next((v for v in sandbox.stand_in.views(person) if v.get("callback_id")
+                                        and (callback_id is None or v.get("callback_id") == callback_id)), None))
 
 
 def values_of(callback_id: str, values: dict, types: dict | None = None) -> dict:
@@ -99,7 +104,7 @@ def test_a_need_an_offer_their_match_a_meeting_and_an_article7_reminder(sandbox)
                    if e["action_id"] == "meeting.approve")
     assert sandbox.action(ANNA, {"container": "message", "channel": demo.ISU_CHANNEL, "message_ts": review["ts"],
                                  "block_id": "", "action": {"type": "button", **approve}})["ok"]
-    schedule = until(sandbox, lambda: next(iter(stand_in.views(ANNA)), None))
+    schedule = until(sandbox, lambda: filled(stand_in.views(ANNA)))
     sandbox.submit(ANNA, schedule["id"], values_of("meeting_schedule", {
         "day": "2027-11-22", "starts": "14:00", "ends": "16:00", "timezone": "Europe/Zurich", "place": "Room XI"},
         TYPES))
@@ -142,5 +147,5 @@ def test_a_newcomer_registers_from_the_app_home(sandbox):
     register = next(e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert sandbox.action(guest, {"container": "home", "view_id": home["id"], "block_id": "",
                                   "action": {"type": "button", **register}})["ok"]
-    form = until(sandbox, lambda: next(iter(sandbox.stand_in.views(guest)), None))
+    form = until(sandbox, lambda: filled(sandbox.stand_in.views(guest)))
     assert form["callback_id"] == "registration"
