@@ -139,12 +139,10 @@ class Scheduler:
 
     def _safe_check(self) -> None:
         try:
-            became_leader = self.check_leadership()
+            if self.check_leadership() and self._background is not None:
+                self._background.modify_job(TICK_JOB, next_run_time=datetime.now(UTC))  # a tick at once
         except Exception as error:  # the database does not answer: the next check tries again
             log.warning("scheduler leadership check failed: %s", error.__class__.__name__)
-            return
-        if became_leader and self._background is not None:
-            self._background.modify_job(TICK_JOB, next_run_time=datetime.now(UTC))  # a tick at once
 
     def start(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
