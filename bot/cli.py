@@ -625,7 +625,8 @@ def _serve(settings: Settings, engine, clock) -> int:
 
     from bot.server import create_server, make_wsgi_app
 
-    wsgi = make_wsgi_app(app, engine, signing_secret=settings.slack_signing_secret, clock=clock)
+    wsgi = make_wsgi_app(app, engine, signing_secret=settings.slack_signing_secret, clock=clock,
+                         scheduler_role=scheduler.role if scheduler is not None else None)
     server = create_server(wsgi, host=settings.host, port=settings.port)
     # `docker stop` and systemd send SIGTERM: leave the loop the same way Ctrl-C does, and close cleanly.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -664,7 +665,7 @@ def _scheduler(settings: Settings, engine, clock, notifier):
     from scheduled.scheduler import Scheduler
 
     scheduler = Scheduler(engine, clock, notifier, settings.reminders, every=settings.reminders.every,
-                          isu_channel=settings.isu_channel)
+                          leadership_every=settings.reminders.leadership, isu_channel=settings.isu_channel)
     scheduler.start()
     return scheduler
 

@@ -19,16 +19,20 @@ EVENTS_PATH = "/slack/events"
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def make_wsgi_app(app: App, engine: Engine, *, signing_secret: str, clock: Clock) -> WSGIApp:
+def make_wsgi_app(app: App, engine: Engine, *, signing_secret: str, clock: Clock,
+                  scheduler_role: Callable[[], str] | None = None) -> WSGIApp:
+    """`scheduler_role`: whether this process's scheduler "leads" or "follows"; without one, /healthz says "off"."""
     slack = SlackEndpoint(app, signing_secret=signing_secret, sessions=make_session_factory(engine), clock=clock)
+    scheduler = scheduler_role or (lambda: "off")
 
     def healthz(start_response: Callable) -> list[bytes]:
         try:
             ping(engine)
         except Exception as error:  # any failure means "not healthy"; the reason goes to the log
             log.warning("health check: database does not answer: %s", error.__class__.__name__)
-            return _json(start_response, "503 Service Unavailable", {"ok": False, "database": "unreachable"})
-        return _json(start_response, "200 OK", {"ok": True, "database": "ok"})
+            return _json(start_response, "503 Service Unavailable", {"ok": False, "database": "unreachable",
+                                                                     "scheduler": scheduler()})
+        return _json(start_response, "200 OK", {"ok": True, "database": "ok", "scheduler": scheduler()})
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")

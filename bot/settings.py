@@ -37,6 +37,7 @@ class ReminderSettings:
     grace: timedelta = timedelta(days=2)  # a reminder later than this is recorded as skipped, never sent late
     lease: timedelta = timedelta(minutes=10)  # how long a sender holds a reminder before another may take it
     every: timedelta = timedelta(minutes=5)  # how often the scheduler ticks
+    leadership: timedelta = timedelta(seconds=15)  # how often a follower tries to take the lead (PostgreSQL)
     in_serve: bool = True  # `pfp serve` runs the scheduler too (PFP_SCHEDULER=off: run `pfp scheduler` apart)
 
 
@@ -179,13 +180,19 @@ def _reminder_settings(get) -> ReminderSettings:
     every_text = get("PFP_REMINDER_TICK_MINUTES") or "5"
     if not every_text.isdigit() or not 0 < int(every_text) <= 60:
         raise SettingsError(f"PFP_REMINDER_TICK_MINUTES must be a number of minutes from 1 to 60, not {every_text!r}.")
+    leadership_text = get("PFP_SCHEDULER_LEADERSHIP_SECONDS") or "15"
+    if not leadership_text.isdigit() or not 0 < int(leadership_text) <= 60:
+        raise SettingsError(
+            f"PFP_SCHEDULER_LEADERSHIP_SECONDS must be a number of seconds from 1 to 60 (how soon another process "
+            f"takes over the reminders when the one sending them stops), not {leadership_text!r}."
+        )
     in_serve = (get("PFP_SCHEDULER") or "on").lower()
     if in_serve not in ("on", "off"):
         raise SettingsError(f"PFP_SCHEDULER must be on (pfp serve sends the reminders) or off, not {in_serve!r}.")
     return ReminderSettings(article7_days=days, platform_days=platform,
                             hours=(int(match.group(1)), int(match.group(2))),
                             grace=timedelta(days=int(grace_text)), every=timedelta(minutes=int(every_text)),
-                            in_serve=in_serve == "on")
+                            leadership=timedelta(seconds=int(leadership_text)), in_serve=in_serve == "on")
 
 
 SLACK_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PFP_ISU_CHANNEL")

@@ -1,9 +1,12 @@
-"""A loopback TCP relay that can cut the line, to lose a real database in the middle of a test."""
+"""A loopback TCP relay that can cut the line, to lose a real database in the middle of a test; and one that
+spreads connections over several targets in turn, like a round-robin load balancer in front of replicas."""
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
+from collections import Counter
 
 
 class TcpProxy:
@@ -57,13 +60,17 @@ class TcpProxy:
                     client.close()
                     continue
                 try:
-                    upstream = socket.create_connection(self._target, timeout=5)
+                    upstream = socket.create_connection(self._next_target(), timeout=5)
                 except OSError:
                     client.close()
                     continue
+                upstream.settimeout(None)  # the 5 s were for connecting: an idle line is not a broken one
                 self._connections += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _next_target(self) -> tuple[str, int]:
+        return self._target
 
     @staticmethod
     def _pipe(source: socket.socket, sink: socket.socket) -> None:
@@ -78,3 +85,19 @@ class TcpProxy:
                     end.close()
                 except OSError:
                     pass
+
+
+class RoundRobinProxy(TcpProxy):
+    """Each new connection goes to the next target in turn; `relayed` counts the connections each was given.
+    A client that opens a connection per request (urllib does) so alternates its requests."""
+
+    def __init__(self, targets: list[tuple[str, int]]) -> None:
+        self._targets = list(targets)
+        self._turn = itertools.cycle(self._targets)
+        self.relayed: Counter[tuple[str, int]] = Counter()
+        super().__init__(*self._targets[0])
+
+    def _next_target(self) -> tuple[str, int]:
+        target = next(self._turn)  # only the accepting thread asks
+        self.relayed[target] += 1
+        return target

@@ -345,7 +345,7 @@ def review_of(database: Path, request_id: int) -> tuple[str, str] | None:
 def test_pfp_serve_registers_a_delegate_from_command_to_direct_message(served):
     url, fake, database, _process = served
     status, body = get(f"{url}/healthz")
-    assert (status, json.loads(body)) == (200, {"ok": True, "database": "ok"})
+    assert (status, json.loads(body)) == (200, {"ok": True, "database": "ok", "scheduler": "off"})
     status, body = get(f"{url}/slack/nowhere")
     assert (status, json.loads(body)["ok"]) == (404, False)
     assert get(f"{url}/slack/events")[0] == 404  # Slack only ever POSTs there

@@ -48,8 +48,10 @@ def env(**values: str) -> dict[str, str]:
 
 def test_the_reminder_settings_are_read_from_the_environment():
     settings = Settings.from_env(env(PFP_ARTICLE7_DAYS="-45,-7,14", PFP_REMINDER_HOURS="8-18",
-                                     PFP_REMINDER_GRACE_DAYS="3"), dotenv_path=None).reminders
+                                     PFP_REMINDER_GRACE_DAYS="3", PFP_SCHEDULER_LEADERSHIP_SECONDS="2"),
+                                 dotenv_path=None).reminders
     assert (settings.article7_days, settings.hours, settings.grace) == ((-45, -7, 14), (8, 18), timedelta(days=3))
+    assert settings.leadership == timedelta(seconds=2) and SETTINGS.leadership == timedelta(seconds=15)
     assert Settings.from_env(env(), dotenv_path=None).reminders == SETTINGS
 
 
@@ -59,6 +61,9 @@ def test_the_reminder_settings_are_read_from_the_environment():
     ("PFP_REMINDER_HOURS", "17-9", "START-END"),
     ("PFP_REMINDER_HOURS", "nine", "START-END"),
     ("PFP_REMINDER_GRACE_DAYS", "0", "from 1 to 30"),
+    ("PFP_SCHEDULER_LEADERSHIP_SECONDS", "0", "from 1 to 60"),
+    ("PFP_SCHEDULER_LEADERSHIP_SECONDS", "90", "from 1 to 60"),
+    ("PFP_SCHEDULER_LEADERSHIP_SECONDS", "1.5", "from 1 to 60"),
 ])
 def test_a_malformed_reminder_setting_is_one_line_naming_it(name, value, says):
     with pytest.raises(SettingsError) as error:

@@ -42,7 +42,7 @@ def test_a_slack_server_error_is_retried_and_the_delegate_still_hears_back(bot):
 
 
 def test_healthz_answers_only_when_the_database_does(bot):
-    assert health(bot.url) == (200, {"ok": True, "database": "ok"})
+    assert health(bot.url) == (200, {"ok": True, "database": "ok", "scheduler": "off"})
 
 
 def test_losing_the_database_apologises_and_serving_resumes_when_it_is_back(fake_slack, clock):
@@ -62,10 +62,10 @@ def test_losing_the_database_apologises_and_serving_resumes_when_it_is_back(fake
                 assert lost.status == 200
                 assert lost.json()["response_type"] == "ephemeral"
                 assert lost.json()["text"] == APOLOGY
-                assert health(bot.url) == (503, {"ok": False, "database": "unreachable"})
+                assert health(bot.url) == (503, {"ok": False, "database": "unreachable", "scheduler": "off"})
 
                 proxy.restore()
-                assert health(bot.url) == (200, {"ok": True, "database": "ok"})
+                assert health(bot.url) == (200, {"ok": True, "database": "ok", "scheduler": "off"})
                 back = bot.slack.command("/pfp", "whoami", user_id="UDELEG1")
                 assert "You are <@UDELEG1>." in back.json()["text"]
         finally:
