@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
+from bot.metrics import Metrics
 from bot.notifier import Notifier
 from bot.sandbox.manifest import bot_scopes
 from bot.sandbox.slack import SlackSigner, SlackStandIn
@@ -179,6 +180,7 @@ class RunningBot:
     engine: Engine
     executor: TrackingExecutor
     notifier: Notifier  # the app's own, as `pfp serve` hands it to the scheduled jobs
+    metrics: Metrics  # the process's, shown at /metrics, as `pfp serve` builds it in HTTP mode
 
     def session(self) -> Session:
         return self.sessions()
@@ -194,14 +196,16 @@ def serve_bot(
 ) -> Iterator[RunningBot]:
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
     executor = TrackingExecutor()
+    metrics = Metrics()
     notifier = make_notifier(settings)
     app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor)
-    server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock))
+    server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock,
+                                            metrics=metrics))
     url = f"http://127.0.0.1:{server.port}"
     signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
                          trigger_id_factory=fake.new_trigger_id)
     try:
-        yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier)
+        yield RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier, metrics)
         executor.wait_idle()
     finally:
         server.stop()
