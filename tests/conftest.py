@@ -197,7 +197,7 @@ def serve_bot(
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
     executor = TrackingExecutor()
     metrics = Metrics()
-    notifier = make_notifier(settings)
+    notifier = make_notifier(settings, metrics=metrics)
     app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor)
     server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock,
                                             metrics=metrics))
