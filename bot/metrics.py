@@ -60,7 +60,8 @@ class Metrics:
             "pfp_reminders", "Reminders sent, skipped, undeliverable or failed for now, by outcome", ["outcome"],
             registry=self.registry)
         self.scheduler_lag = Gauge(
-            "pfp_scheduler_lag_seconds", "How late the last scheduler tick started after the one before it",
+            "pfp_scheduler_lag_seconds",
+            "Seconds the last scheduler tick started after it was due (the tick before it, plus the interval)",
             registry=self.registry)
         self.scheduler_last_tick = Gauge(
             "pfp_scheduler_last_tick_timestamp_seconds", "When the last scheduler tick started (Unix time)",
