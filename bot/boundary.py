@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltRequest
@@ -24,6 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from storage import audit
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +166,21 @@ def check_envelope(body: dict[str, Any]) -> None:
         raise Unreadable("body.view.callback_id is not a string")
 
 
+def request_kind(body: dict[str, Any]) -> str:
+    """What a parsed request is, for the metrics: command, block_actions, view_submission, view_closed,
+    event, options or other; a fixed few, never a value the sender chose ("unknown": never parsed)."""
+    if "command" in body:
+        return "command"
+    kind = body.get("type")
+    if kind in ("block_actions", "view_submission", "view_closed"):
+        return kind
+    if kind == "event_callback":
+        return "event"
+    if kind == "block_suggestion":
+        return "options"
+    return "other"
+
+
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
@@ -178,17 +198,41 @@ class ParsedRequest(BoltRequest):
                              context=self.context.to_copyable())
 
 
+@dataclass
+class _Seen:
+    """What the metrics learn of one request: its kind once the body is read, the status once answered."""
+
+    kind: str = "unknown"
+    status: int | None = None
+
+
 class SlackEndpoint:
-    """The WSGI application for `POST /slack/events`: verify, audit refusals, parse, then Bolt."""
+    """The WSGI application for `POST /slack/events`: verify, audit refusals, parse, then Bolt; and, given
+    metrics, count each request by kind and outcome and time it until its answer is ready."""
 
     def __init__(self, app: App, *, signing_secret: str, sessions: sessionmaker[Session], clock: Clock,
-                 verifier: SignatureVerifier | None = None) -> None:
+                 verifier: SignatureVerifier | None = None, metrics: Metrics | None = None) -> None:
         self._app = app
         self._verifier = verifier or BytesSignatureVerifier(signing_secret)
         self._sessions = sessions
         self._clock = clock
+        self._metrics = metrics
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if self._metrics is None:
+            return self._serve(environ, start_response, _Seen())
+        started, seen = time.perf_counter(), _Seen()
+
+        def answer(status: str, headers: list, exc_info: Any = None) -> Callable:
+            seen.status = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self._serve(environ, answer, seen)
+        finally:  # an exception here becomes the server's 500: counted as an error
+            self._metrics.slack_request(seen.kind, seen.status, time.perf_counter() - started)
+
+    def _serve(self, environ: dict, start_response: Callable, seen: _Seen) -> Iterable[bytes]:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -209,6 +253,7 @@ class SlackEndpoint:
         except Unreadable as error:
             log.warning("refused a signed request the bot cannot read: %s", error)
             return _answer(start_response, 400, "Bad Request")
+        seen.kind = request_kind(body)
         response = self._app.dispatch(request)
         wsgi = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
         start_response(wsgi.status, wsgi.get_headers())

@@ -589,9 +589,12 @@ def _serve(settings: Settings, engine, clock) -> int:
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
+    from bot.metrics import Metrics
     from bot.slack import make_notifier
 
-    notifier = make_notifier(settings)  # the listeners' and the scheduler's: one pace for both
+    # The process's one set of metrics, shown at /metrics: HTTP mode only, Socket Mode has no HTTP server.
+    metrics = None if settings.socket_mode else Metrics()
+    notifier = make_notifier(settings, metrics=metrics)  # the listeners' and the scheduler's: one pace for both
     try:
         app = create_app(settings, engine=engine, clock=clock, notifier=notifier)
     except BoltError as error:
@@ -605,7 +608,7 @@ def _serve(settings: Settings, engine, clock) -> int:
             f"cannot reach Slack at {settings.slack_api_url} ({reason}): check SLACK_API_URL and that this "
             "machine can open HTTPS connections to Slack."
         )
-    scheduler = _scheduler(settings, engine, clock, notifier) if settings.reminders.in_serve else None
+    scheduler = _scheduler(settings, engine, clock, notifier, metrics) if settings.reminders.in_serve else None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
         from slack_sdk.errors import SlackApiError
@@ -626,7 +629,7 @@ def _serve(settings: Settings, engine, clock) -> int:
     from bot.server import create_server, make_wsgi_app
 
     wsgi = make_wsgi_app(app, engine, signing_secret=settings.slack_signing_secret, clock=clock,
-                         scheduler_role=scheduler.role if scheduler is not None else None)
+                         scheduler_role=scheduler.role if scheduler is not None else None, metrics=metrics)
     server = create_server(wsgi, host=settings.host, port=settings.port)
     # `docker stop` and systemd send SIGTERM: leave the loop the same way Ctrl-C does, and close cleanly.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -660,12 +663,13 @@ def _preview(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def _scheduler(settings: Settings, engine, clock, notifier):
+def _scheduler(settings: Settings, engine, clock, notifier, metrics=None):
     """The reminders' scheduler, started: in `pfp serve`, or alone (`pfp scheduler`)."""
     from scheduled.scheduler import Scheduler
 
     scheduler = Scheduler(engine, clock, notifier, settings.reminders, every=settings.reminders.every,
-                          leadership_every=settings.reminders.leadership, isu_channel=settings.isu_channel)
+                          leadership_every=settings.reminders.leadership, isu_channel=settings.isu_channel,
+                          metrics=metrics)
     scheduler.start()
     return scheduler
 

@@ -1,10 +1,12 @@
-"""HTTP mode: one WSGI application with Slack's endpoint and a health check, served by waitress."""
+"""HTTP mode: one WSGI application with Slack's endpoint, a health check and, given metrics, `GET /metrics`
+(Prometheus' text format), served by waitress."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from sqlalchemy import Engine
@@ -13,6 +15,9 @@ from bot.boundary import SlackEndpoint
 from bot.clock import Clock
 from storage.db import make_session_factory, ping
 
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
+
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
@@ -20,9 +25,10 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
 def make_wsgi_app(app: App, engine: Engine, *, signing_secret: str, clock: Clock,
-                  scheduler_role: Callable[[], str] | None = None) -> WSGIApp:
+                  scheduler_role: Callable[[], str] | None = None, metrics: Metrics | None = None) -> WSGIApp:
     """`scheduler_role`: whether this process's scheduler "leads" or "follows"; without one, /healthz says "off"."""
-    slack = SlackEndpoint(app, signing_secret=signing_secret, sessions=make_session_factory(engine), clock=clock)
+    slack = SlackEndpoint(app, signing_secret=signing_secret, sessions=make_session_factory(engine), clock=clock,
+                          metrics=metrics)
     scheduler = scheduler_role or (lambda: "off")
 
     def healthz(start_response: Callable) -> list[bytes]:
@@ -40,6 +46,10 @@ def make_wsgi_app(app: App, engine: Engine, *, signing_secret: str, clock: Clock
             return slack(environ, start_response)
         if path == "/healthz" and method in ("GET", "HEAD"):
             return healthz(start_response)
+        if path == "/metrics" and method in ("GET", "HEAD") and metrics is not None:
+            body, content_type = metrics.exposition()
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+            return [body]
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     return application

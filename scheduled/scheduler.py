@@ -16,6 +16,7 @@ import socket
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +28,9 @@ from bot.settings import ReminderSettings
 from scheduled import article7_reminders, meeting_reminders, platform_updates, stale_entries, weekly_digest
 from storage.db import make_session_factory
 from storage.pauses import paused_rules
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 # Each tick runs each job once, in this order.
@@ -56,8 +60,9 @@ def run_jobs(sessions: sessionmaker[Session], clock: Clock, notifier: Notifier, 
 class Scheduler:
     def __init__(self, engine: Engine, clock: Clock, notifier: Notifier, settings: ReminderSettings, *,
                  every: timedelta = timedelta(minutes=5), leadership_every: timedelta = timedelta(seconds=15),
-                 owner: str | None = None, isu_channel: str | None = None) -> None:
+                 owner: str | None = None, isu_channel: str | None = None, metrics: Metrics | None = None) -> None:
         self._isu_channel = isu_channel
+        self._metrics = metrics  # `pfp serve`'s, shown at /metrics; none elsewhere
         self._engine, self._clock, self._notifier, self._settings = engine, clock, notifier, settings
         self._sessions = make_session_factory(engine)
         self._every, self._leadership_every = every, leadership_every
@@ -123,10 +128,15 @@ class Scheduler:
 
     def tick(self) -> Counter | None:
         """One tick: every job, once; None when another process leads."""
-        if not self.leads():
+        started, leads = self._clock.now(), self.leads()
+        if self._metrics is not None:
+            self._metrics.tick_started(started, every=self._every, leading=leads)
+        if not leads:
             return None
         outcomes = run_jobs(self._sessions, self._clock, self._notifier, self._settings, owner=self.owner,
                             isu_channel=self._isu_channel)
+        if self._metrics is not None:
+            self._metrics.reminders_delivered(outcomes)
         if outcomes:
             log.info("reminders: %s", ", ".join(f"{n} {o.value}" for o, n in sorted(outcomes.items())))
         return outcomes

@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
+from bot.metrics import Metrics
 from bot.notifier import Notifier
 from bot.sandbox.manifest import bot_scopes
 from bot.sandbox.slack import SlackSigner, SlackStandIn
@@ -180,6 +181,7 @@ class RunningBot:
     executor: TrackingExecutor
     notifier: Notifier  # the app's own, as `pfp serve` hands it to the scheduled jobs
     work: TrackingExecutor  # the work after the acknowledgements (handlers/modals.py)
+    metrics: Metrics  # the process's, shown at /metrics, as `pfp serve` builds it in HTTP mode
 
     def session(self) -> Session:
         return self.sessions()
@@ -196,15 +198,17 @@ def serve_bot(
 ) -> Iterator[RunningBot]:
     """The real app behind the real WSGI server (waitress) on a free loopback port."""
     executor, work = TrackingExecutor(), TrackingExecutor(4, "work")
-    notifier = make_notifier(settings)
+    metrics = Metrics()
+    notifier = make_notifier(settings, metrics=metrics)
     app = create_app(settings, engine=engine, clock=clock, notifier=notifier, listener_executor=executor,
                      work_executor=work)
-    server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock))
+    server = BackgroundServer(make_wsgi_app(app, engine, signing_secret=SIGNING_SECRET, clock=clock,
+                                            metrics=metrics))
     url = f"http://127.0.0.1:{server.port}"
     signer = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
                          trigger_id_factory=fake.new_trigger_id)
     try:
-        running = RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier, work)
+        running = RunningBot(app, url, signer, fake, sessions, clock, engine, executor, notifier, work, metrics)
         yield running
         running.settle()
     finally:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, inspect, text
 
 from bot import cli
@@ -415,6 +416,33 @@ def test_pfp_serve_runs_the_reminders_scheduler_and_stops_it_cleanly(served, tmp
     while "reminders scheduler started" not in (tmp_path / "serve.log").read_text():
         assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
         time.sleep(0.05)  # waits for another process's log line, bounded: not a schedule
+
+
+@pytest.mark.parametrize("scheduler_setting", ["on"])
+def test_pfp_serve_shows_its_requests_its_slack_calls_and_its_scheduler_at_metrics(served):
+    """One Metrics for the process: the HTTP boundary, the Web client and the scheduler all count into it."""
+    url, fake, _database, _process = served
+
+    def scraped() -> dict[str, float]:
+        status, body = get(f"{url}/metrics")
+        assert status == 200
+        return {sample.name + json.dumps(sample.labels, sort_keys=True): sample.value
+                for family in text_string_to_metric_families(body.decode()) for sample in family.samples}
+
+    deadline = time.monotonic() + 10
+    while not scraped().get("pfp_scheduler_last_tick_timestamp_seconds{}"):  # its first tick is at start
+        assert time.monotonic() < deadline, "the scheduler never ticked"
+        time.sleep(0.05)  # waits for another process's first tick, bounded: not a schedule
+    slack = SlackSigner(url, SIGNING_SECRET, response_url_factory=fake.new_response_url,
+                        trigger_id_factory=fake.new_trigger_id)
+    fake.fail_next("users.info", status=200, error="user_not_found")  # asked before the answer: a newcomer's language
+    assert slack.command("/pfp", "help", user_id="UNEWCOMER").status == 200
+
+    samples = scraped()
+    assert samples['pfp_slack_requests_total{"kind": "command", "outcome": "acknowledged"}'] == 1
+    assert samples['pfp_slack_ack_seconds_count{"kind": "command"}'] == 1
+    assert samples['pfp_slack_api_errors_total{"error": "user_not_found", "method": "users.info"}'] == 1
+    assert samples["pfp_scheduler_leading{}"] == 1
 
 
 # ------------------------------------------------------------------------------ for the operator
