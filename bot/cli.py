@@ -211,7 +211,7 @@ def _database_for(table: str, *, no_file: str, no_table: str):
 
 def _sync_states(engine, clock, path: Path | None) -> int:
     from storage.db import make_session_factory
-    from storage.states import REFERENCE_FILE, sync_reference
+    from storage.states import REFERENCE_FILE, count_states, sync_reference
 
     with make_session_factory(engine)() as session:
         try:
@@ -219,7 +219,12 @@ def _sync_states(engine, clock, path: Path | None) -> int:
         except (OSError, ValueError) as error:
             return _fail(f"cannot read the States Parties file: {error}")
         session.commit()
-    print(f"pfp: States Parties: {added} added, {updated} updated.")
+        held = count_states(session)
+    if added == updated == 0:  # e.g. what the bot's first start loaded: "0 added" would read as a failure
+        print(f"pfp: States Parties: the database already holds all {held} as the reference file has them "
+              "(the bot loads them when it first starts); nothing to change.")
+    else:
+        print(f"pfp: States Parties: {added} added, {updated} updated; the database holds {held}.")
     return 0
 
 

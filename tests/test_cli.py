@@ -455,8 +455,12 @@ def test_db_upgrade_and_states_sync_need_only_the_database_setting(tmp_path):
     assert "pfp: the database schema is up to date." in upgraded.stdout
     synced = pfp(tmp_path, "states", "sync", variables=only_the_database)
     assert synced.returncode == 0, synced.stderr
-    assert re.search(r"pfp: States Parties: 1[0-9]{2} added, 0 updated\.", synced.stdout)  # not "0 added"
+    assert re.search(r"pfp: States Parties: 1[0-9]{2} added, 0 updated; the database holds 1[0-9]{2}\.",
+                     synced.stdout)
     assert_no_traceback(synced)
+    again = pfp(tmp_path, "states", "sync", variables=only_the_database)  # as after the bot's first start
+    assert re.search(r"pfp: States Parties: the database already holds all 1[0-9]{2} as the reference file has "
+                     r"them \(the bot loads them when it first starts\); nothing to change\.", again.stdout)
 
 
 def test_an_unsupported_database_is_one_line(tmp_path):
