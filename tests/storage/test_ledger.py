@@ -357,11 +357,16 @@ def test_four_senders_over_200_keys_in_shuffled_orders_win_each_key_once(session
     with sessions() as session:
         holders = dict(session.execute(select(Delivery.key, Delivery.claimed_by)).all())
 
-    def mark_mine_and_try_the_rest(session: Session, worker: int) -> int:
-        marked = sum(sent(session, f"sender-{worker}", clock.now(), key=key) for key in keys)
-        return marked + sum(claim(session, f"sender-{worker}", clock.now(), key=key) is not None for key in keys)
+    def mark_mine(session: Session, worker: int) -> int:
+        return sum(sent(session, f"sender-{worker}", clock.now(), key=key) for key in keys)
 
-    assert sum(together(sessions, 4, mark_mine_and_try_the_rest)) == len(keys)
+    def claim_any(session: Session, worker: int) -> int:
+        return sum(claim(session, f"sender-{worker}", clock.now(), key=key) is not None for key in keys)
+
+    # Two rounds: in one, a sender done marking could legitimately take over a lapsed key another had not
+    # marked yet (seen once on a loaded machine), which is not what this checks.
+    assert sum(together(sessions, 4, mark_mine)) == len(keys)  # each key marked by its own holder only
+    assert sum(together(sessions, 4, claim_any)) == 0  # a sent key is never claimed again
     with sessions() as session:
         assert session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all() == [
             (DeliveryStatus.SENT, 200)]
