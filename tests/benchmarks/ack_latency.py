@@ -306,11 +306,14 @@ def summary(samples: list[Sample], *, modal: bool) -> dict[str, Any]:
             "refused": dict(Counter(s.modal_error for s in samples if s.modal_error is not None)),
             "views": dict(Counter(s.callback_id or "-" for s in samples if s.modal is not None)),
         }
-    failed = result["non_200"] + result["no_answer"] + result["over_3s"] + result["not_real"]
-    if modal:
-        failed += result["modal"]["never_opened"] + sum(result["modal"]["refused"].values())
-    result["failed"] = failed
+    result["failed"] = sum(1 for s in samples if failed(s, modal=modal))  # each counted once, whatever went wrong
     return result
+
+
+def failed(sample: Sample, *, modal: bool) -> bool:
+    if sample.seconds is None or sample.status != 200 or sample.seconds > SLACK_TIMEOUT or not sample.real:
+        return True
+    return modal and (sample.modal is None or sample.modal_error is not None)
 
 
 class Bench:
@@ -403,10 +406,21 @@ def row_line(row: dict) -> str:
     modal = ms(pfp["modal"]["p99"]) if "modal" in pfp else "     -"
     missed = [name for name, met in row["targets"].items() if not met]
     shown = "MISS: " + "; ".join(missed) if missed else "PASS: " + "; ".join(row["targets"])
+    if pfp["failed"] or bare["failed"]:
+        shown += f"  [pfp {what_failed(pfp)}; bare {what_failed(bare)}]"
     return (f"{row['database']:<10} {row['latency']:>5.1f} {row['concurrency']:>4} {row['command']:<12} "
             f"{pfp['n']:>4} | {ms(pfp['p50']):>7} {ms(pfp['p95'])} {ms(pfp['p99'])} | {ms(bare['p99']):>8} | "
             f"{'    -' if ratio is None else f'{ratio:5.1f}'} | {modal:>9} | "
             f"{pfp['failed']:>7}/{bare['failed']:<7} | {shown}")
+
+
+def what_failed(figures: dict) -> str:
+    counts = {"non-200": figures["non_200"], "no answer": figures["no_answer"], "over 3 s": figures["over_3s"],
+              "not real": figures["not_real"]}
+    if "modal" in figures:
+        counts["no modal"] = figures["modal"]["never_opened"]
+        counts.update(figures["modal"]["refused"])
+    return ", ".join(f"{name} {count}" for name, count in counts.items() if count) or "none"
 
 
 # ------------------------------------------------------------------------------------------ the run
@@ -455,10 +469,13 @@ def run(backend: str, url: str, folder: str, args: argparse.Namespace, kinds: li
                     fake.clear()  # keeps the stand-in's records from growing run after run
         memory = memory_of(pfp.process.pid)
         logged = pfp.log.read_text(errors="replace")
-        errors = sum(1 for line in logged.splitlines() if "Traceback" in line or " ERROR " in line)
+        errors = sum(1 for line in logged.splitlines() if any(w in line for w in ("Traceback", " ERROR ", " WARNING ")))
+    kept = args.json.with_name(f"{args.json.stem}-{backend}-pfp.log")  # the folder goes; the log stays
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(logged)
     stored = stored_submissions(url)
     sent = sum(r["pfp"]["n"] for r in rows if r["command"] == "need submit")
-    print(f"[{backend}] pfp serve's log: {errors} error line(s) ({pfp.log.name}); need submissions stored: "
+    print(f"[{backend}] pfp serve's log: {errors} warning or error line(s) ({kept}); need submissions stored: "
           f"{stored} of {sent} sent (after warm-up)", flush=True)
     rss = memory.get("VmRSS", 0.0)
     memory_row: dict[str, Any] = {"database": backend, "entries": 2 * args.entries, **memory}
