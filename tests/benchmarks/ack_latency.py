@@ -68,7 +68,8 @@ from bot.platform.blocks import NEED_FORM
 from bot.reminders.article7_blocks import SUBMITTED, submitted_value
 from bot.sandbox.slack import Response, SlackSigner
 from storage.db import make_engine, make_session_factory, upgrade
-from storage.models import ConventionEvent, EventKind, Need, Person, StateParty
+from storage.models import ConventionEvent, EventKind, Need, Person
+from storage.states import list_parties_on
 from tests import conftest
 from tests.benchmarks.bench_platform import load
 from tests.benchmarks.slack_process import StandInHost, stand_in_process
@@ -104,7 +105,7 @@ def seed(url: str, entries: int, people: int) -> list[Delegate]:
     sessions = make_session_factory(engine)
     load(sessions, now, entries)
     with sessions() as session:
-        states = list(session.scalars(select(StateParty).order_by(StateParty.code)))
+        states = list_parties_on(session, now.date())
         known = set(session.scalars(select(Person.slack_user_id)))
         extra = [{"slack_user_id": f"UBENCHP{i:04d}", "locale": "en", "state_code": states[i % len(states)].code,
                   "is_focal_point": False, "created_at": now} for i in range(max(0, people - len(known)))]
