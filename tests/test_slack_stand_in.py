@@ -442,6 +442,48 @@ def test_a_view_refused_for_its_content_leaves_the_trigger_unused(fake: SlackSta
     assert client.views_open(trigger_id=trigger, view=modal())["ok"]
 
 
+def test_the_first_views_open_of_each_trigger_is_kept_with_when_it_arrived(fake: SlackStandIn) -> None:
+    client = client_for(fake)
+    opened, refused = fake.new_trigger_id("U1"), fake.new_trigger_id("U2")
+    before = time.monotonic()
+    client.views_open(trigger_id=opened, view=modal(callback_id="need_form"))
+    refusal_of(lambda: client.views_open(trigger_id=opened, view=modal(callback_id="second")))  # exchanged
+    refusal_of(lambda: client.views_open(trigger_id=refused, view={"type": "modal", "blocks": []}))
+    first = fake.openings([opened, refused, "never.sent.1"])
+    assert set(first) == {opened, refused}
+    assert (first[opened].method, first[opened].callback_id, first[opened].error) == ("views.open", "need_form", None)
+    assert before <= first[opened].at <= first[refused].at <= time.monotonic()
+    assert first[refused].error == "invalid_arguments"
+    fake.clear()
+    assert fake.openings() == {}
+
+
+def test_latency_delays_every_answer_without_holding_up_the_others() -> None:
+    with SlackStandIn(latency=0.3) as server:
+        took: list[float] = []
+
+        def call() -> None:
+            started = time.monotonic()
+            client_for(server).auth_test()
+            took.append(time.monotonic() - started)
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=call) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(took) == 5 and min(took) >= 0.3
+        assert time.monotonic() - started < 1.0  # five answers at once, not one after another (1.5 s)
+        assert all(c.at - started < 0.3 for c in server.calls)  # recorded on arrival, answered later
+        server.set_latency(0)
+        started = time.monotonic()
+        client_for(server).auth_test()
+        assert time.monotonic() - started < 0.3
+    with pytest.raises(ValueError):
+        SlackStandIn(latency=-1)
+
+
 # ---------------------------------------------------------------- what a client shows (the sandbox page reads it)
 
 

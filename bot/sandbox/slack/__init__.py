@@ -2,7 +2,8 @@
 inbound side. Nothing here imports from tests/."""
 
 from .scopes import METHOD_SCOPES, missing_scope, required_scopes
-from .server import Call, SlackStandIn
+from .server import Call, Opening, SlackStandIn
 from .signing import Response, SlackSigner
 
-__all__ = ["METHOD_SCOPES", "Call", "Response", "SlackSigner", "SlackStandIn", "missing_scope", "required_scopes"]
+__all__ = ["METHOD_SCOPES", "Call", "Opening", "Response", "SlackSigner", "SlackStandIn", "missing_scope",
+           "required_scopes"]

@@ -31,7 +31,7 @@ from .limits import message_refusal, refusal, truthy, view_refusal
 from .scopes import METHOD_SCOPES, missing_scope, user_ids
 from .workspace import Workspace
 
-__all__ = ["Call", "SlackStandIn"]
+__all__ = ["Call", "Opening", "SlackStandIn"]
 
 # Keys whose form-encoded values are JSON documents in the Slack API.
 _JSON_FIELDS = ("blocks", "view", "attachments")
@@ -63,6 +63,19 @@ class Call:
     headers: dict
     path: str
     at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The first views.open or views.push that came with one trigger_id: when it arrived (``at``, on
+    ``time.monotonic()``'s clock, which every process on the machine shares), the method, the view's
+    ``callback_id`` and Slack's refusal (``error``, None when the view opened)."""
+
+    trigger_id: str
+    at: float
+    method: str
+    callback_id: str | None
+    error: str | None
 
 
 @dataclass
@@ -222,6 +235,10 @@ class SlackStandIn(Workspace):
     ``clock`` (seconds, ``time.monotonic`` by default) times the trigger ids it issues
     (``new_trigger_id``); tests move a clock of their own to expire one.
 
+    ``latency`` (seconds, 0 by default; ``set_latency`` changes it) delays every answer, as a distant
+    Slack would: the call is recorded and done when it arrives, and its answer leaves that much later,
+    each request on its own thread so none waits for another's.
+
     ``scopes`` are the bot token's granted OAuth scopes: a method needing one the
     token lacks (see scopes.METHOD_SCOPES) is refused with ``missing_scope``, as
     Slack does. ``None`` grants everything, for tests of the stand-in that do not care.
@@ -252,6 +269,7 @@ class SlackStandIn(Workspace):
         team_id: str = "T0TEAM",
         scopes: Iterable[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        latency: float = 0.0,
     ) -> None:
         super().__init__(team_id=team_id, bot_user_id=bot_user_id, bot_id=_BOT_ID)
         self.token = token
@@ -269,6 +287,9 @@ class SlackStandIn(Workspace):
         self._last_message_at: dict[str, float] = {}  # channel -> when the last post accepted there arrived
         self._ratelimited: list[Call] = []  # posts refused by that limit, oldest first
         self._response_counter = itertools.count(1)
+        self._openings: dict[str, Opening] = {}  # trigger_id -> the first views.open/views.push that brought it
+        self._latency = 0.0
+        self.set_latency(latency)
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -334,10 +355,26 @@ class SlackStandIn(Workspace):
             return [c for c in self._calls if method in ("*", c.method)]
 
     def clear(self) -> None:
-        """Forget recorded calls, refused ones too (faults, limits, users and responders are kept)."""
+        """Forget recorded calls, refused ones too, and openings (faults, limits, users and responders are kept)."""
         with self._lock:
             self._calls.clear()
             self._ratelimited.clear()
+            self._openings.clear()
+
+    def openings(self, trigger_ids: Iterable[str] | None = None) -> dict[str, Opening]:
+        """The first views.open or views.push that brought each trigger_id (all of them, or those asked
+        for that came): when a modal reached Slack after the command or button that carried it."""
+        with self._lock:
+            if trigger_ids is None:
+                return dict(self._openings)
+            return {t: self._openings[t] for t in trigger_ids if t in self._openings}
+
+    def set_latency(self, seconds: float) -> None:
+        """From now on, every answer leaves ``seconds`` after its call arrived (0: at once)."""
+        if not seconds >= 0:
+            raise ValueError("latency must be 0 or more seconds")
+        with self._lock:
+            self._latency = float(seconds)
 
     def ratelimited(self) -> list[Call]:
         """The chat.postMessage calls refused by limit_messages_per_channel, oldest first."""
@@ -497,6 +534,15 @@ class SlackStandIn(Workspace):
     # ------------------------------------------------------------------ request handling
 
     def _handle(self, raw_path: str, headers: dict, raw: bytes) -> _Reply:
+        arrived = time.monotonic()
+        reply = self._answer(raw_path, headers, raw)
+        with self._lock:
+            latency = self._latency
+        if latency:
+            self._stopping.wait(latency - (time.monotonic() - arrived))
+        return reply
+
+    def _answer(self, raw_path: str, headers: dict, raw: bytes) -> _Reply:
         parts = urlsplit(raw_path)
         path = parts.path
         body = _parse_body(headers.get("content-type", ""), raw, parts.query)
@@ -539,15 +585,29 @@ class SlackStandIn(Workspace):
                 return _json_reply(refusal, headers=scope_header)
         refused = self._refusal(call)
         if refused is not None:
+            self._record_opening(call, refused)
             return _json_reply(refused, headers=scope_header)
         if method == "chat.postMessage" and self._over_message_limit(call):
             refusal_headers = {**scope_header, "Retry-After": str(self._retry_after)}
             return _json_reply({"ok": False, "error": "ratelimited"}, status=429, headers=refusal_headers)
-        answer = _json_reply(self._dispatch(call), headers=scope_header)
+        result = self._dispatch(call)
+        self._record_opening(call, result)
+        answer = _json_reply(result, headers=scope_header)
         hold = self._take_fault(method, ("hold",))
         if hold is not None:
             self._stopping.wait(hold.seconds)
         return answer
+
+    def _record_opening(self, call: Call, result: dict) -> None:
+        """Keeps the first views.open or views.push of each trigger_id, opened or refused (openings())."""
+        if call.method not in ("views.open", "views.push"):
+            return
+        trigger_id, view = str(call.body.get("trigger_id") or ""), call.body.get("view")
+        callback_id = view.get("callback_id") if isinstance(view, dict) else None
+        error = None if result.get("ok") else result.get("error")
+        opening = Opening(trigger_id, call.at, call.method, callback_id, error)
+        with self._lock:
+            self._openings.setdefault(trigger_id, opening)
 
     def _refusal(self, call: Call) -> dict | None:
         """What Slack says of a message or view over its limits (limits.py), before doing anything with it.
