@@ -3,6 +3,8 @@ shapes), in the reader's language."""
 
 from __future__ import annotations
 
+import threading
+
 from slack_sdk.models.blocks import Block, MarkdownTextObject, Option, OptionGroup, SectionBlock
 from slack_sdk.models.views import View
 
@@ -46,17 +48,42 @@ def field_errors(tr: Translator, invalid: FieldErrors) -> dict:
             "errors": {block: tr._(text, **params) for block, (text, params) in invalid.errors.items()}}
 
 
+class _KeptOptionGroup(OptionGroup):
+    """An option group turned into Block Kit's JSON once, not once per view: the States' 161 options,
+    checked and converted by slack_sdk for every form and browse, were a third of a browse view's cost."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._kept = super().to_dict()
+
+    def to_dict(self, option_type: str = "block") -> dict:
+        return self._kept if option_type == "block" else super().to_dict(option_type)
+
+
+_STATE_OPTIONS: dict[tuple[str, tuple[str, ...]], tuple[list[Option] | None, list[OptionGroup] | None]] = {}
+_STATE_OPTIONS_LOCK = threading.Lock()
+
+
 def state_options(tr: Translator, states: list[StateParty]) -> tuple[list[Option] | None, list[OptionGroup] | None]:
-    """States for a select: plain options up to 100, else groups by letter (Slack's limit)."""
+    """States for a select: plain options up to 100, else groups by letter (Slack's limit); kept per
+    language and list of States, as every form and browse shows them."""
+    key = (tr.language, tuple(sorted(s.code for s in states)))
+    with _STATE_OPTIONS_LOCK:
+        kept = _STATE_OPTIONS.get(key)
+    if kept is not None:
+        return list(kept[0]) if kept[0] is not None else None, list(kept[1]) if kept[1] is not None else None
     named = sorted(((tr.country(s.code), s.code) for s in states), key=lambda pair: pair[0].casefold())
-    options = [Option(value=code, text=name[:75]) for name, code in named]
-    if len(options) <= 100:
-        return options, None
-    chunks = [named[i : i + 100] for i in range(0, len(named), 100)]
-    groups = [
-        OptionGroup(label=f"{c[0][0][0]}–{c[-1][0][0]}", options=[Option(value=code, text=n[:75]) for n, code in c])
-        for c in chunks
-    ]
-    return None, groups
-
-
+    options: list[Option] | None = [Option(value=code, text=name[:75]) for name, code in named]
+    groups: list[OptionGroup] | None = None
+    if len(named) > 100:
+        chunks = [named[i : i + 100] for i in range(0, len(named), 100)]
+        options, groups = None, [
+            _KeptOptionGroup(label=f"{c[0][0][0]}–{c[-1][0][0]}",
+                             options=[Option(value=code, text=n[:75]) for n, code in c])
+            for c in chunks
+        ]
+    with _STATE_OPTIONS_LOCK:
+        if len(_STATE_OPTIONS) > 64:  # a few languages times the few lists of States a year sees
+            _STATE_OPTIONS.clear()
+        _STATE_OPTIONS[key] = (options, groups)
+    return list(options) if options is not None else None, list(groups) if groups is not None else None
