@@ -219,6 +219,16 @@ class SlackEndpoint:
         self._metrics = metrics
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        front = getattr(self._app, "front_door", None)  # bot.app.PfpApp's
+        if front is None:
+            return self._call(environ, start_response)
+        front.arrived()
+        try:
+            return self._call(environ, start_response)
+        finally:
+            front.answered()
+
+    def _call(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if self._metrics is None:
             return self._serve(environ, start_response, _Seen())
         started, seen = time.perf_counter(), _Seen()

@@ -22,7 +22,7 @@ from bot.i18n import Translator
 from bot.notifier import Notifier
 from bot.registration.people import meet
 from bot.settings import Settings
-from bot.work import keep_refusal
+from bot.work import FrontDoor, keep_refusal
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,14 @@ APOLOGY = N_(
 
 
 def session_and_person(sessions: sessionmaker[Session], clock: Clock, settings: Settings,
-                       notifier: Notifier, work: Executor | None = None) -> Callable[..., None]:
+                       notifier: Notifier, work: Executor | None = None,
+                       front_door: FrontDoor | None = None) -> Callable[..., None]:
     """Global middleware: opens the request's session and finds (or meets) the acting person; hands the
     listener the work pool its work after the acknowledgement runs on (handlers/modals.py)."""
 
     def middleware(body: dict, context: BoltContext, next: Callable[[], None]) -> None:
         context["work"] = work
+        context["front_door"] = front_door
         context["notifier"] = notifier
         context["settings"] = settings
         context["clock"] = clock

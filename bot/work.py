@@ -3,6 +3,7 @@ commit; whoever owns the unit of work does, and a refused attempt keeps its audi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -34,3 +35,31 @@ def unit_of_work(session: Session, *, now: datetime | None = None) -> Iterator[S
         session.rollback()
         raise
     session.commit()
+
+
+class FrontDoor:
+    """Requests still waiting for their acknowledgement. The work after other acknowledgements waits for
+    them (a little): in one interpreter, a worker rendering a modal slows every thread that is about to
+    acknowledge, and a burst of fifty is answered first, then worked on."""
+
+    def __init__(self, *, patience: float = 0.2) -> None:
+        self._waiting = 0
+        self._quiet = threading.Condition()
+        self._patience = patience
+
+    def arrived(self) -> None:
+        with self._quiet:
+            self._waiting += 1
+
+    def answered(self) -> None:
+        with self._quiet:
+            self._waiting -= 1
+            if self._waiting == 0:
+                self._quiet.notify_all()
+
+    def wait_for_quiet(self) -> None:
+        """Until no request waits for its answer, or `patience` seconds: work is delayed, never starved
+        (under a steady crowd each worker still takes a task every `patience` seconds)."""
+        with self._quiet:
+            self._quiet.wait_for(lambda: self._waiting == 0, timeout=self._patience)
+

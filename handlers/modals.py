@@ -25,6 +25,9 @@ def after_ack(body: dict, context: BoltContext, work: Callable[[], None]) -> Non
     never raised. The request's session goes with it and is closed when the work ends."""
 
     def run() -> None:
+        front = context.get("front_door")
+        if front is not None:  # the acknowledgements of a burst first, then its work
+            front.wait_for_quiet()
         try:
             work()
         except Exception as error:

@@ -217,6 +217,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Slack takes many connections at once; http.server's backlog of 5 reset some under a crowd, and the
+    # client's retry after a second of backoff looked like a slow bot.
+    request_queue_size = 128
     stand_in: SlackStandIn
 
     def handle_error(self, request: Any, client_address: Any) -> None:
