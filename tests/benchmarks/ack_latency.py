@@ -5,6 +5,7 @@ One command runs it all:
     .venv/bin/python -m tests.benchmarks.ack_latency            # everything: both databases, 0 and 0.3 s
     .venv/bin/python -m tests.benchmarks.ack_latency --quick    # a short smoke run on SQLite
     .venv/bin/python -m tests.benchmarks.ack_latency --memory   # 100,000 entries, then pfp serve's memory
+    .venv/bin/python -m tests.benchmarks.ack_latency --database postgresql --replicas 2   # two behind a splitter
 
 What it does, per database: seeds 10,000 needs, 10,000 offers and 1,000 people (registered delegates of the
 States Parties, an MSP in the calendar for /meeting); starts the Slack stand-in in a process of its own,
@@ -75,6 +76,7 @@ from tests.benchmarks.bench_platform import load
 from tests.benchmarks.slack_process import StandInHost, stand_in_process
 from tests.conftest import ADMIN, ISU_CHANNEL, PLATFORM_CHANNEL, SIGNING_SECRET
 from tests.e2e.flows import block_action, form_submission, need_values
+from tests.tcp_proxy import RoundRobinProxy
 
 TOKEN = "xoxb-test-token"
 CHANNEL = "C0GENERAL"
@@ -447,13 +449,21 @@ def run(backend: str, url: str, folder: str, args: argparse.Namespace, kinds: li
         pfp_env = {**slack_env, "DATABASE_URL": url, "PFP_ISU_CHANNEL": ISU_CHANNEL, "PFP_ADMINS": ADMIN,
                    "PFP_PLATFORM_CHANNEL": PLATFORM_CHANNEL, "PFP_SLACK_PACE_SECONDS": "0", "PFP_SCHEDULER": "off"}
         pfp_script = Path(sys.executable).with_name("pfp")
-        pfp = stack.enter_context(serve("pfp", [str(pfp_script), "serve"], pfp_env, folder, "/healthz"))
+        replicas = [stack.enter_context(serve("pfp" if args.replicas == 1 else f"pfp-{n}", [str(pfp_script), "serve"],
+                                              pfp_env, folder, "/healthz")) for n in range(1, args.replicas + 1)]
+        pfp = replicas[0]
+        if args.replicas > 1:  # one address for all, each new connection to the next replica in turn
+            splitter = RoundRobinProxy([("127.0.0.1", int(r.url.rsplit(":", 1)[1])) for r in replicas])
+            stack.callback(splitter.close)
+            pfp = Served("pfp", pfp.process, f"http://127.0.0.1:{splitter.port}", pfp.log)
         bare_env = {**slack_env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # run from an empty folder
         bare = stack.enter_context(serve("bare", [sys.executable, "-m", "tests.benchmarks.bare_bolt"], bare_env,
                                          folder, "/slack/events"))
         bench = Bench(fake, pfp, bare, delegates)
         stack.callback(bench.close)
-        where = (f"processes on {os.cpu_count()} cores: pfp serve pid {pfp.process.pid}, bare Bolt pid "
+        where = (f"processes on {os.cpu_count()} cores: pfp serve pid {', '.join(str(r.process.pid) for r in replicas)}"
+                 + (" behind a round-robin splitter in this client's process" if args.replicas > 1 else "")
+                 + f", bare Bolt pid "
                  f"{bare.process.pid}, Slack stand-in pid {fake.pid()}, this client pid {os.getpid()} "
                  f"(one thread per request in flight)")
         print(f"[{backend}] {where}; {args.requests} requests per row and server, in bursts of the concurrency "
@@ -478,7 +488,9 @@ def run(backend: str, url: str, folder: str, args: argparse.Namespace, kinds: li
                     row["settled_seconds"] = settle(fake, latency)
                     fake.clear()  # keeps the stand-in's records from growing run after run
         memory = memory_of(pfp.process.pid)
-        logged = pfp.log.read_text(errors="replace")
+        logged = "".join(r.log.read_text(errors="replace") for r in replicas)
+        if args.replicas > 1:
+            print(f"[{backend}] connections per replica: {sorted(splitter.relayed.values())}", flush=True)
         errors = sum(1 for line in logged.splitlines() if any(w in line for w in ("Traceback", " ERROR ", " WARNING ")))
     kept = args.json.with_name(f"{args.json.stem}-{backend}-pfp.log")  # the folder goes; the log stays
     kept.parent.mkdir(parents=True, exist_ok=True)
@@ -564,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commands", nargs="+", choices=[k.label for k in KINDS], help="a subset")
     parser.add_argument("--memory", action="store_true", help="100,000 entries; pfp serve's memory against 150 MB")
     parser.add_argument("--quick", action="store_true", help="a smoke run: SQLite, 10 requests, 0 s, concurrency 1 10")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="pfp serve processes on one PostgreSQL database behind a round-robin splitter (1)")
     parser.add_argument("--json", type=Path, default=Path("test-artifacts/ack_latency.json"))
     parser.add_argument("--postgres-url", default=os.environ.get("PFP_TEST_DATABASE_URL") or POSTGRES_DEFAULT)
     args = parser.parse_args(argv)
@@ -575,6 +589,8 @@ def main(argv: list[str] | None = None) -> int:
     args.entries = args.entries or (50_000 if args.memory else 10_000)
     kinds = [k for k in KINDS if not args.commands or k.label in args.commands]
     backends = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    if args.replicas > 1 and backends != ["postgresql"]:
+        parser.error("--replicas needs --database postgresql: replicas share one PostgreSQL database")
 
     results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
                                "settings": {k: v for k, v in vars(args).items() if k not in ("json", "postgres_url")},
