@@ -133,11 +133,12 @@ def test_two_replicas_store_every_entry_once_and_the_scheduler_moves_when_its_le
             # Every answer a 200 that closes the modal (an error would come back as response_action errors).
             assert [(status, text) for _, status, text in answers] == [(200, "")] * ENTRIES, answers
             assert splitter.relayed == {("127.0.0.1", r.port): ENTRIES // 2 for r in replicas}  # both served
+            # Stored after the answer (a submission validates, answers, then stores): the confirmations say when.
+            confirmations = fake_slack.wait_for("chat.postEphemeral", count=ENTRIES, timeout=20)
+            assert len({call.body["text"] for call in confirmations}) == ENTRIES  # each its own number
             with sessions() as session:
                 stored = Counter(session.scalars(select(Need.title)))
             assert stored == Counter(title for title, _, _ in answers), stored  # each once: none twice, none missing
-            confirmations = fake_slack.wait_for("chat.postEphemeral", count=ENTRIES, timeout=20)
-            assert len({call.body["text"] for call in confirmations}) == ENTRIES  # each its own number
 
             # The scheduler leads in exactly one of them.
             def roles() -> list[str | None] | None:
