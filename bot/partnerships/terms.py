@@ -1,0 +1,204 @@
+"""The terms of a partnership for completion (Maputo Action Plan, Action 21; seed 001): what kind it is,
+its time-bound targets, the partners' commitments, the components of national ownership the State has in
+place, and how often its partners check in. Read from a form's text the way every form is read
+(bot/forms.py): every problem named on its field, in the reader's language, and nothing kept when one is."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel import Locale
+from babel.numbers import get_territory_currencies
+
+from bot.errors import N_
+from bot.forms import LAST_DAY, FormReader
+
+TEXT_MAX = 3000
+UNIT_MAX = 60
+PARTNER_MAX = 120
+LINES_MAX = 20
+AMOUNT_MAX = Decimal("1e12")  # more than any programme's budget: a typing slip, not a pledge
+
+
+class Kind(enum.StrEnum):
+    """The complete range of partnerships seed 001 asks for."""
+
+    BILATERAL = "bilateral"
+    TRIANGULAR = "triangular"
+    SOUTH_SOUTH = "south_south"
+    PUBLIC_PRIVATE = "public_private"
+    MULTI_PARTNER = "multi_partner"
+
+
+class Ownership(enum.StrEnum):
+    """The five components of national ownership (Second Review Conference, 2009; seed 001, endnote ‡)."""
+
+    LEADERSHIP = "leadership"  # high-level interest and leadership
+    AUTHORITY = "authority"  # a national authority with the capacity to carry out its responsibilities
+    UNDERSTANDING = "understanding"  # a clear understanding of the size, location and quality of the challenge
+    PLAN = "plan"  # a realistic but not unambitious plan to complete implementation
+    FUNDING = "funding"  # a regular significant national financial commitment
+
+
+class Rhythm(enum.IntEnum):
+    """How often the partners check in, in months; quarterly unless they choose otherwise."""
+
+    MONTHLY = 1
+    QUARTERLY = 3
+    HALF_YEARLY = 6
+
+
+# Where a target counts people (survivors assisted, say), it may be broken down by sex and age group,
+# named in any of the bot's languages.
+GROUPS = ("women", "men", "girls", "boys")
+_GROUP_WORDS = {"women": "women", "men": "men", "girls": "girls", "boys": "boys",
+                "femmes": "women", "hommes": "men", "filles": "girls", "garçons": "boys", "garcons": "boys",
+                "mujeres": "women", "hombres": "men", "niñas": "girls", "ninas": "girls", "niños": "boys",
+                "ninos": "boys"}
+IN_KIND = {"in kind", "en nature", "en especie"}
+
+
+@dataclass(frozen=True)
+class Target:
+    figure: Decimal
+    unit: str
+    due: date
+    breakdown: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A partner's commitment: financial (an amount in a currency, for a year) or in kind (what is given)."""
+
+    partner: str
+    amount: Decimal | None = None
+    currency: str | None = None
+    year: int | None = None
+    in_kind: str | None = None
+
+
+@cache
+def currencies_in_use(on: date) -> frozenset[str]:
+    """ISO 4217 codes that are legal tender somewhere on `on` (no test codes, no currencies long gone)."""
+    return frozenset(code for territory in Locale("en").territories if territory.isalpha()
+                     for code in get_territory_currencies(territory, on, tender=True))
+
+
+_GROUP = re.compile(r"^(\w+)\s+(\d{1,9})$")
+_MONEY = re.compile(r"^([0-9][0-9 ,.']*)\s*([A-Za-z]{3})$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+
+
+def _lines(form: FormReader, name: str, *, required: bool) -> list[tuple[int, list[str]]]:
+    text = form.text(name, TEXT_MAX, required=required) or ""
+    lines = [(number, [part.strip() for part in line.split("|")])
+             for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if len(lines) > LINES_MAX:
+        form.errors[name] = (N_("Please keep to {count} lines at most."), {"count": LINES_MAX})
+        return []
+    return lines
+
+
+def _number(text: str) -> Decimal | None:
+    """A figure as people type it: 250000, 250,000, 250 000 or 250'000 (thousands), 12.5 (decimals)."""
+    cleaned = re.sub(r"[ ,'](?=[0-9]{3}(?:[ ,']|$|\.))", "", text.strip())
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def read_targets(form: FormReader, name: str, *, today: date) -> list[Target]:
+    """One target a line, `figure | unit | YYYY-MM-DD`, then for a target that counts people an optional
+    `| women 120, men 80, girls 30, boys 20`; the first line that is not right is named."""
+    targets: list[Target] = []
+    for number, parts in _lines(form, name, required=True):
+        if len(parts) not in (3, 4) or not parts[1]:
+            form.errors[name] = (N_("Line {number} is not written as figure | unit | date, for example: "
+                                    "120 | hectares released | 2028-06-30."), {"number": number})
+            break
+        figure = _number(parts[0])
+        if figure is None or figure <= 0 or figure > AMOUNT_MAX:
+            form.errors[name] = (N_("Line {number}: the figure must be a number above zero, such as 120."),
+                                 {"number": number})
+            break
+        if len(parts[1]) > UNIT_MAX:
+            form.errors[name] = (N_("Line {number}: please shorten the unit to {limit} characters."),
+                                 {"number": number, "limit": UNIT_MAX})
+            break
+        try:
+            due = date.fromisoformat(parts[2]) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", parts[2]) else None
+        except ValueError:
+            due = None
+        if due is None or due > LAST_DAY:
+            form.errors[name] = (N_("Line {number}: write the date as YYYY-MM-DD, for example 2028-06-30."),
+                                 {"number": number})
+            break
+        if due <= today:
+            form.errors[name] = (N_("Line {number}: this date has passed; a target is for a coming date."),
+                                 {"number": number})
+            break
+        breakdown = _breakdown(form, name, number, parts[3] if len(parts) == 4 else "", figure)
+        if breakdown is None:
+            break
+        targets.append(Target(figure=figure, unit=parts[1], due=due, breakdown=breakdown))
+    return targets
+
+
+def _breakdown(form: FormReader, name: str, number: int, text: str, figure: Decimal) -> dict[str, int] | None:
+    counts: dict[str, int] = {}
+    for piece in (p.strip() for p in text.split(",") if p.strip()):
+        matched = _GROUP.match(piece.lower())
+        group = _GROUP_WORDS.get(matched[1]) if matched else None
+        if matched is None or group is None or group in counts:
+            form.errors[name] = (N_("Line {number}: write the breakdown as women 120, men 80, girls 30, boys 20."),
+                                 {"number": number})
+            return None
+        counts[group] = int(matched[2])
+    if sum(counts.values()) > figure:
+        form.errors[name] = (N_("Line {number}: the breakdown adds up to more than the target's figure."),
+                             {"number": number})
+        return None
+    return counts
+
+
+def read_commitments(form: FormReader, name: str, *, today: date) -> list[Commitment]:
+    """One commitment a line: `partner | 250000 EUR | 2027` (financial, for a year) or `partner | in kind |
+    what is given`; the first line that is not right is named."""
+    commitments: list[Commitment] = []
+    for number, parts in _lines(form, name, required=False):
+        if len(parts) != 3 or not parts[0] or len(parts[0]) > PARTNER_MAX:
+            form.errors[name] = (N_("Line {number} is not written as partner | amount and currency | year, for "
+                                    "example: Norway | 250000 EUR | 2027, or Norway | in kind | two survey teams."),
+                                 {"number": number})
+            break
+        if parts[1].casefold() in IN_KIND:
+            if not parts[2] or len(parts[2]) > UNIT_MAX * 4:
+                form.errors[name] = (N_("Line {number}: say what is given in kind, in a few words."),
+                                     {"number": number})
+                break
+            commitments.append(Commitment(partner=parts[0], in_kind=parts[2]))
+            continue
+        money = _MONEY.match(parts[1])
+        amount = _number(money[1]) if money else None
+        if amount is None or amount <= 0 or amount > AMOUNT_MAX:
+            form.errors[name] = (N_("Line {number}: the amount must be a number above zero followed by its "
+                                    "currency, such as 250000 EUR."), {"number": number})
+            break
+        currency = money[2].upper()  # type: ignore[index]
+        if currency not in currencies_in_use(today):
+            form.errors[name] = (N_("Line {number}: {currency} is not a currency in use; write its ISO code, "
+                                    "such as EUR, USD, CHF or XOF."), {"number": number, "currency": currency})
+            break
+        if not _YEAR.fullmatch(parts[2]) or not today.year - 1 <= int(parts[2]) <= today.year + 15:
+            form.errors[name] = (N_("Line {number}: give the year of the commitment, from {first} to {last}."),
+                                 {"number": number, "first": today.year - 1, "last": today.year + 15})
+            break
+        commitments.append(Commitment(partner=parts[0], amount=amount, currency=currency, year=int(parts[2])))
+    return commitments
