@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     Enum,
     Float,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -473,3 +475,61 @@ class MeetingInvitation(Base):
 
     meeting: Mapped[MeetingRequest] = relationship(back_populates="invitations")
     person: Mapped[Person] = relationship(lazy="joined")
+
+
+class PartnershipStatus(enum.StrEnum):
+    PROPOSED = "proposed"  # some parties have not confirmed these terms yet
+    ACTIVE = "active"  # every party confirmed the terms as they stand
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+partnership_needs = Table(
+    "partnership_needs",
+    Base.metadata,
+    Column("partnership_id", ForeignKey("partnerships.id"), primary_key=True),
+    Column("need_id", ForeignKey("needs.id"), primary_key=True),
+)
+
+
+class Partnership(Base):
+    """A partnership for completion (Maputo Action Plan, Action 21): an affected State and its partners,
+    bound by terms every party confirmed. Each change of the terms is a new version to confirm."""
+
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state_code: Mapped[str] = mapped_column(ForeignKey("state_parties.code"))  # the State it serves
+    kind: Mapped[str] = mapped_column(String(16))  # bot.partnerships.terms.Kind
+    status: Mapped[PartnershipStatus] = mapped_column(_enum(PartnershipStatus))
+    version: Mapped[int] = mapped_column(Integer)  # of the terms, which each party confirms
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON)  # targets, commitments, ownership, rhythm
+    source: Mapped[str | None] = mapped_column(String(32))  # where it was formed: "match:12", "meeting:4"
+    created_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    parties: Mapped[list[PartnershipParty]] = relationship(
+        back_populates="partnership", cascade="all, delete-orphan", lazy="selectin",
+        order_by="PartnershipParty.id")
+    needs: Mapped[list[Need]] = relationship(secondary=partnership_needs, lazy="selectin")
+
+
+class PartnershipParty(Base):
+    """One party to a partnership (the affected State is one too), its responsibilities to the others,
+    and the version of the terms it confirmed."""
+
+    __tablename__ = "partnership_parties"
+    __table_args__ = (UniqueConstraint("partnership_id", "state_code", name="uq_partnership_parties_state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
+    # A State; organisations (UN agencies, operators, civil society) join with their registration.
+    state_code: Mapped[str | None] = mapped_column(ForeignKey("state_parties.code"))
+    responsibilities: Mapped[str] = mapped_column(Text)
+    confirmed_version: Mapped[int | None] = mapped_column(Integer)
+    confirmed_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="parties")

@@ -202,3 +202,34 @@ def read_commitments(form: FormReader, name: str, *, today: date) -> list[Commit
             break
         commitments.append(Commitment(partner=parts[0], amount=amount, currency=currency, year=int(parts[2])))
     return commitments
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What every party confirms: each version of it once."""
+
+    targets: list[Target]
+    commitments: list[Commitment] = field(default_factory=list)
+    ownership: list[Ownership] = field(default_factory=list)  # the components the State has in place
+    rhythm: Rhythm = Rhythm.QUARTERLY
+
+    def to_json(self) -> dict:
+        return {
+            "targets": [{"figure": str(t.figure), "unit": t.unit, "due": t.due.isoformat(), "breakdown": t.breakdown}
+                        for t in self.targets],
+            "commitments": [{"partner": c.partner, "amount": None if c.amount is None else str(c.amount),
+                             "currency": c.currency, "year": c.year, "in_kind": c.in_kind} for c in self.commitments],
+            "ownership": [o.value for o in self.ownership],
+            "rhythm": int(self.rhythm),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Terms:
+        return cls(
+            targets=[Target(Decimal(t["figure"]), t["unit"], date.fromisoformat(t["due"]), dict(t["breakdown"]))
+                     for t in data["targets"]],
+            commitments=[Commitment(c["partner"], None if c["amount"] is None else Decimal(c["amount"]),
+                                    c["currency"], c["year"], c["in_kind"]) for c in data["commitments"]],
+            ownership=[Ownership(o) for o in data["ownership"]],
+            rhythm=Rhythm(data["rhythm"]),
+        )

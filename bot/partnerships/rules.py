@@ -1,0 +1,128 @@
+"""Forming a partnership for completion, and nobody bound by another's word: every party (the affected
+State among them) confirms the terms; the partnership is active only once all have confirmed the terms as
+they stand, and a change proposed is a new version that goes back to all of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.errors import N_, Conflict, NotAuthorised, NotFound, PfpError, Refusal
+from bot.partnerships.terms import Kind, Terms
+from bot.registration.people import is_isu
+from bot.registration.rules import states_parties_on
+from bot.text import StateCode
+from storage import audit
+from storage.models import Partnership, PartnershipParty, PartnershipStatus, Person
+from storage.partnerships import activate_if_all_confirmed, locked_partnership, needs_by_id
+
+RESPONSIBILITIES_MAX = 1500
+PARTIES_MAX = 12
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the one forming a partnership puts to the others."""
+
+    state_code: str  # the affected State it serves
+    kind: Kind
+    responsibilities: dict[str, str]  # each party's (the affected State's too), by State code
+    terms: Terms
+    need_ids: tuple[int, ...] = ()
+    source: str | None = None  # "match:12", "meeting:4"
+
+
+def snapshot(partnership: Partnership) -> dict:
+    return {"status": partnership.status.value, "version": partnership.version, "kind": partnership.kind,
+            "state": partnership.state_code, "terms": partnership.terms,
+            "parties": {p.state_code: p.confirmed_version for p in partnership.parties}}
+
+
+def form(session: Session, actor: Person, proposal: Proposal, *, now: datetime) -> Partnership:
+    """A proposed partnership, confirmed already by the actor's own State (they proposed it); the others
+    are asked. The actor must speak for one of the parties, or be ISU staff."""
+    if actor.state_code not in proposal.responsibilities and not is_isu(actor):
+        raise NotAuthorised(N_("Only the delegates of a party to the partnership, or ISU staff, can propose it."),
+                            refusal=Refusal(actor.slack_user_id, "partnership.refused", "partnership:new"))
+    parties = {s.code for s in states_parties_on(session, now.date())}
+    if proposal.state_code not in proposal.responsibilities:
+        raise PfpError(N_("Say what {state} itself will do: the affected State is a party too."),
+                       state=StateCode(proposal.state_code))
+    strangers = sorted(code for code in proposal.responsibilities if code not in parties)
+    if strangers:
+        raise PfpError(N_("{state} is not a State Party, so it cannot be a party to this partnership."),
+                       state=StateCode(strangers[0]))
+    if not 2 <= len(proposal.responsibilities) <= PARTIES_MAX:
+        raise PfpError(N_("A partnership has from 2 to {count} parties."), count=PARTIES_MAX)
+    needs = needs_by_id(session, list(proposal.need_ids))
+    if len(needs) != len(set(proposal.need_ids)) or any(n.state_code != proposal.state_code for n in needs):
+        raise PfpError(N_("A partnership serves needs of the State it is for; one of those chosen is not."))
+    partnership = Partnership(state_code=proposal.state_code, kind=proposal.kind.value,
+                              status=PartnershipStatus.PROPOSED, version=1, terms=proposal.terms.to_json(),
+                              source=proposal.source, created_by=actor.id, created_at=now, updated_at=now)
+    partnership.parties = [PartnershipParty(state_code=code, responsibilities=text[:RESPONSIBILITIES_MAX])
+                           for code, text in proposal.responsibilities.items()]
+    partnership.needs = needs
+    session.add(partnership)
+    session.flush()
+    _confirm_own(partnership, actor, now=now)
+    audit.record(session, at=now, actor=actor.slack_user_id, action="partnership.proposed",
+                 subject=f"partnership:{partnership.id}", after=snapshot(partnership))
+    return partnership
+
+
+def confirm(session: Session, actor: Person, partnership_id: int, *, version: int, now: datetime) -> bool:
+    """The actor's State confirms the terms of `version` (the ones they read); True when that made the
+    partnership active. A delegate of no party is refused (audited); terms changed meanwhile are named."""
+    partnership = _party_to(session, actor, partnership_id, action="confirm")
+    if partnership.status != PartnershipStatus.PROPOSED:
+        raise Conflict(N_("This partnership is no longer waiting for confirmations: nothing to confirm."))
+    if version != partnership.version:
+        raise Conflict(N_("The terms changed since you read them: read the new terms, then confirm them."))
+    before = snapshot(partnership)
+    _confirm_own(partnership, actor, now=now)
+    active = activate_if_all_confirmed(session, partnership, activated_at=now, updated_at=now)
+    audit.record(session, at=now, actor=actor.slack_user_id, action="partnership.confirmed",
+                 subject=f"partnership:{partnership.id}", before=before, after=snapshot(partnership))
+    return active
+
+
+def propose_change(session: Session, actor: Person, partnership_id: int, terms: Terms, *, version: int,
+                   now: datetime) -> Partnership:
+    """New terms: a new version, confirmed by the actor's State only; it goes back to every other party."""
+    partnership = _party_to(session, actor, partnership_id, action="change")
+    if partnership.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE):
+        raise Conflict(N_("This partnership has ended: its terms can no longer change."))
+    if version != partnership.version:
+        raise Conflict(N_("The terms changed since you read them: read the new terms, then propose your change."))
+    before = snapshot(partnership)
+    partnership.version += 1
+    partnership.terms = terms.to_json()
+    partnership.status = PartnershipStatus.PROPOSED
+    partnership.updated_at = now
+    _confirm_own(partnership, actor, now=now)
+    session.flush()
+    audit.record(session, at=now, actor=actor.slack_user_id, action="partnership.change_proposed",
+                 subject=f"partnership:{partnership.id}", before=before, after=snapshot(partnership))
+    return partnership
+
+
+def _party_to(session: Session, actor: Person, partnership_id: int, *, action: str) -> Partnership:
+    partnership = locked_partnership(session, partnership_id)
+    if partnership is None:
+        raise NotFound(N_("There is no partnership number {number}. Type `/partnership list` to see yours."),
+                       number=partnership_id)
+    if not any(p.state_code == actor.state_code for p in partnership.parties if p.state_code):
+        raise NotAuthorised(
+            N_("Only the delegates of a party to this partnership can answer for it. Nothing was changed."),
+            refusal=Refusal(actor.slack_user_id, "partnership.refused", f"partnership:{partnership_id}", action))
+    return partnership
+
+
+def _confirm_own(partnership: Partnership, actor: Person, *, now: datetime) -> None:
+    for party in partnership.parties:
+        if party.state_code is not None and party.state_code == actor.state_code:
+            party.confirmed_version, party.confirmed_by, party.confirmed_at = (
+                partnership.version, actor.slack_user_id, now)

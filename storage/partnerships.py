@@ -1,0 +1,34 @@
+"""Queries of partnerships for completion: the partnerships, their parties and the needs they serve."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Need, Partnership, PartnershipParty, PartnershipStatus
+
+
+def locked_partnership(session: Session, partnership_id: int) -> Partnership | None:
+    """The partnership, its row locked until the unit of work ends (PostgreSQL; SQLite has one writer):
+    two parties answering at once are taken one after the other, so the last to confirm sees the others."""
+    return session.get(Partnership, partnership_id, with_for_update=True, populate_existing=True)
+
+
+def needs_by_id(session: Session, need_ids: list[int]) -> list[Need]:
+    return list(session.scalars(select(Need).where(Need.id.in_(need_ids)).order_by(Need.id))) if need_ids else []
+
+
+def activate_if_all_confirmed(session: Session, partnership: Partnership, **values: object) -> bool:
+    """Active once every party confirmed the terms as they stand; True when this call made it so."""
+    session.flush()
+    unconfirmed = exists().where(
+        PartnershipParty.partnership_id == partnership.id,
+        or_(PartnershipParty.confirmed_version.is_(None), PartnershipParty.confirmed_version != Partnership.version))
+    changed = session.execute(
+        update(Partnership)
+        .where(and_(Partnership.id == partnership.id, Partnership.status == PartnershipStatus.PROPOSED, ~unconfirmed))
+        .values(status=PartnershipStatus.ACTIVE, **values).execution_options(synchronize_session=False))
+    if changed.rowcount == 1:
+        session.refresh(partnership)
+        return True
+    return False
