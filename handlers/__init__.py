@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import admin, article7, browse, calendar, help, home, matches, meetings, platform, registration
+from handlers import (
+    admin,
+    article7,
+    browse,
+    calendar,
+    help,
+    home,
+    matches,
+    meetings,
+    partnerships,
+    platform,
+    registration,
+)
 from handlers.commands import Subcommands
 
 
@@ -12,5 +24,6 @@ def register(app: App) -> None:
     pfp = Subcommands()
     # Bolt tries every listener in turn until one matches (about 8 µs each): the most used first.
     app.command("/pfp")(pfp)
-    for module in (platform, browse, meetings, help, registration, admin, home, matches, calendar, article7):
+    for module in (platform, browse, meetings, help, registration, admin, home, matches, calendar, article7,
+                   partnerships):
         module.register(app, pfp)

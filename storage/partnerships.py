@@ -8,6 +8,10 @@ from sqlalchemy.orm import Session
 from storage.models import Need, Partnership, PartnershipParty, PartnershipStatus
 
 
+def get_partnership(session: Session, partnership_id: int) -> Partnership | None:
+    return session.get(Partnership, partnership_id)
+
+
 def locked_partnership(session: Session, partnership_id: int) -> Partnership | None:
     """The partnership, its row locked until the unit of work ends (PostgreSQL; SQLite has one writer):
     two parties answering at once are taken one after the other, so the last to confirm sees the others."""

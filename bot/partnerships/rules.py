@@ -16,7 +16,7 @@ from bot.registration.rules import states_parties_on
 from bot.text import StateCode
 from storage import audit
 from storage.models import Partnership, PartnershipParty, PartnershipStatus, Person
-from storage.partnerships import activate_if_all_confirmed, locked_partnership, needs_by_id
+from storage.partnerships import activate_if_all_confirmed, get_partnership, locked_partnership, needs_by_id
 
 RESPONSIBILITIES_MAX = 1500
 PARTIES_MAX = 12
@@ -106,6 +106,14 @@ def propose_change(session: Session, actor: Person, partnership_id: int, terms: 
     session.flush()
     audit.record(session, at=now, actor=actor.slack_user_id, action="partnership.change_proposed",
                  subject=f"partnership:{partnership.id}", before=before, after=snapshot(partnership))
+    return partnership
+
+
+def get(session: Session, partnership_id: int) -> Partnership:
+    partnership = get_partnership(session, partnership_id)
+    if partnership is None:
+        raise NotFound(N_("There is no partnership number {number}. Type `/partnership list` to see yours."),
+                       number=partnership_id)
     return partnership
 
 

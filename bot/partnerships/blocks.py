@@ -1,0 +1,118 @@
+"""A partnership's messages, in the reader's language: its terms put to a party with **Confirm**, and what
+each answer changed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from babel.numbers import format_currency
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ConfirmObject, DividerBlock
+
+from bot import payloads
+from bot.blocks import section
+from bot.errors import N_
+from bot.i18n import Translator
+from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
+from bot.text import Mrkdwn, StateCode
+from storage.models import Partnership
+
+CONFIRM = "partnership.confirm"
+
+KINDS = {Kind.BILATERAL: N_("bilateral"), Kind.TRIANGULAR: N_("triangular"), Kind.SOUTH_SOUTH: N_("south-south"),
+         Kind.PUBLIC_PRIVATE: N_("public-private"), Kind.MULTI_PARTNER: N_("multi-partner")}
+OWNERSHIP = {
+    Ownership.LEADERSHIP: N_("high-level interest and leadership"),
+    Ownership.AUTHORITY: N_("a national authority with the capacity to carry out its responsibilities"),
+    Ownership.UNDERSTANDING: N_("a clear understanding of the size, location and quality of the challenge"),
+    Ownership.PLAN: N_("a realistic but not unambitious plan to complete implementation"),
+    Ownership.FUNDING: N_("a regular significant national financial commitment"),
+}
+RHYTHMS = {Rhythm.MONTHLY: N_("every month"), Rhythm.QUARTERLY: N_("every three months"),
+           Rhythm.HALF_YEARLY: N_("every six months")}
+GROUPS = {"women": N_("women"), "men": N_("men"), "girls": N_("girls"), "boys": N_("boys")}
+
+
+def heading(tr: Translator, partnership: Partnership) -> str:
+    return tr.mrkdwn("*Partnership #{number} for {state}* ({kind})", number=partnership.id,
+                     state=StateCode(partnership.state_code), kind=tr._(KINDS[Kind(partnership.kind)]))
+
+
+def terms_blocks(tr: Translator, partnership: Partnership) -> list[Block]:
+    """The terms as every party reads them: who does what, the targets, the commitments, what the State
+    has in place, and how often all check in. What people typed is escaped (tr.mrkdwn)."""
+    terms = Terms.from_json(partnership.terms)
+
+    def lines(items: list[Mrkdwn], empty: str) -> Mrkdwn:
+        return Mrkdwn("\n".join(items)) if items else tr.mrkdwn(empty)
+
+    def target(t: Target) -> Mrkdwn:
+        line = tr.mrkdwn("• {figure} {unit} by {date}", figure=tr.number(t.figure), unit=t.unit, date=t.due)
+        if not t.breakdown:
+            return line
+        groups = ", ".join(tr.mrkdwn("{group} {count}", group=tr._(GROUPS[g]), count=tr.number(n))
+                           for g, n in t.breakdown.items())
+        return Mrkdwn(f"{line} ({groups})")
+
+    def commitment(c: Commitment) -> Mrkdwn:
+        if c.amount is None:
+            return tr.mrkdwn("• {partner}: in kind, {what}", partner=c.partner, what=c.in_kind)
+        return tr.mrkdwn("• {partner}: {amount} in {year}", partner=c.partner, year=str(c.year),
+                         amount=format_currency(c.amount, c.currency, locale=tr.language))
+
+    parties = [tr.mrkdwn("• {state}: {what}", state=StateCode(p.state_code), what=p.responsibilities)
+               for p in partnership.parties if p.state_code]
+    owned = [tr.mrkdwn("• {component}", component=tr._(OWNERSHIP[o])) for o in terms.ownership]
+    return [
+        section(heading(tr, partnership)),
+        section(tr.mrkdwn("*Each party's responsibilities*\n{parties}", parties=lines(parties, "None yet."))),
+        section(tr.mrkdwn("*Targets*\n{targets}", targets=lines([target(t) for t in terms.targets], "None yet."))),
+        section(tr.mrkdwn("*Commitments*\n{commitments}",
+                          commitments=lines([commitment(c) for c in terms.commitments], "None yet."))),
+        section(tr.mrkdwn("*National ownership in place*\n{owned}", owned=lines(owned, "None named."))),
+        section(tr.mrkdwn("The parties check in {rhythm}. These are the terms as of version {version}.",
+                          rhythm=tr._(RHYTHMS[terms.rhythm]), version=str(partnership.version))),
+    ]
+
+
+def confirm_value(partnership: Partnership) -> str:
+    return json.dumps({"partnership": partnership.id, "version": partnership.version}, separators=(",", ":"))
+
+
+def read_confirm(action: dict[str, Any]) -> tuple[int, int]:
+    """The partnership a Confirm button is for, and the version of the terms it showed."""
+    data = payloads.value_object(action)
+    return payloads.record_id(data.get("partnership")), payloads.record_id(data.get("version"))
+
+
+def terms_message(tr: Translator, partnership: Partnership) -> tuple[str, list[Block]]:
+    """The terms put to a party: nobody is bound by another's word, so each confirms for its own State."""
+    text = tr.mrkdwn("Your confirmation is asked for partnership #{number} for {state}.", number=partnership.id,
+                     state=StateCode(partnership.state_code))
+    button = ButtonElement(text=tr._("Confirm for my State"), action_id=CONFIRM, style="primary",
+                           value=confirm_value(partnership),
+                           confirm=ConfirmObject(title=tr._("Confirm these terms?")[:100],
+                                                 text=tr._("Your State commits to its responsibilities and to "
+                                                           "these terms.")[:300],
+                                                 confirm=tr._("Confirm"), deny=tr._("Cancel")))
+    return text, [section(text), DividerBlock(), *terms_blocks(tr, partnership),
+                  ActionsBlock(block_id=f"partnership:{partnership.id}", elements=[button])]
+
+
+def confirmed_message(tr: Translator, partnership: Partnership, *, active: bool) -> tuple[str, list[Block]]:
+    """What replaces the terms' message once the party confirmed: the terms stay there to read."""
+    if active:
+        text = tr.mrkdwn("You confirmed partnership #{number}. Every party has confirmed: it is now active.",
+                         number=partnership.id)
+    else:
+        waiting = ", ".join(tr.country(p.state_code) for p in partnership.parties
+                            if p.state_code and p.confirmed_version != partnership.version)
+        text = tr.mrkdwn("You confirmed partnership #{number}. Still to confirm: {states}.", number=partnership.id,
+                         states=waiting)
+    return text, [section(text), DividerBlock(), *terms_blocks(tr, partnership)]
+
+
+def active_message(tr: Translator, partnership: Partnership) -> tuple[str, list[Block]]:
+    text = tr.mrkdwn("Partnership #{number} for {state} is active: every party has confirmed its terms.",
+                     number=partnership.id, state=StateCode(partnership.state_code))
+    return text, [section(text)]

@@ -1,0 +1,41 @@
+"""What follows a partnership's saved change: its terms put to every party that has not confirmed them (a
+DM to each State's focal point, in their language), and everyone told once it is active."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from bot.notifier import Notifier, attempt
+from bot.partnerships import blocks
+from storage.models import Partnership
+from storage.people import focal_point_of
+
+log = logging.getLogger(__name__)
+
+
+def ask_parties(session: Session, notifier: Notifier, partnership: Partnership) -> list[str]:
+    """The terms, with Confirm, to each party still to confirm them; returns the States that could not be
+    asked (no focal point yet), for whoever formed it to hear of."""
+    unreached = []
+    for party in partnership.parties:
+        if party.state_code is None or party.confirmed_version == partnership.version:
+            continue
+        focal_point = focal_point_of(session, party.state_code)
+        if focal_point is None:
+            log.info("partnership %s: %s has no focal point to ask", partnership.id, party.state_code)
+            unreached.append(party.state_code)
+            continue
+        attempt("put a partnership's terms to a party", lambda p=focal_point: notifier.notify(
+            p, lambda tr: blocks.terms_message(tr, partnership)))
+    return unreached
+
+
+def tell_active(session: Session, notifier: Notifier, partnership: Partnership) -> None:
+    """Every party's focal point hears that the partnership is active."""
+    for party in partnership.parties:
+        focal_point = focal_point_of(session, party.state_code) if party.state_code else None
+        if focal_point is not None:
+            attempt("tell a party its partnership is active", lambda p=focal_point: notifier.notify(
+                p, lambda tr: blocks.active_message(tr, partnership)))
