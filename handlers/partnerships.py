@@ -1,16 +1,83 @@
-"""A partnership's **Confirm** button: a party's delegate confirms the terms it read, for its own State."""
+"""`/partnership new`: the partnership's form, in two steps (who, then what each will do and the terms);
+and the **Confirm** button, by which a party's delegate confirms the terms it read, for its own State."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
 
+from bot import payloads
+from bot.blocks import field_errors
+from bot.errors import N_, FieldErrors, PfpError
 from bot.partnerships import blocks, flows, rules
+from bot.platform.rules import require_delegate
+from bot.registration.people import is_isu
+from bot.registration.rules import states_parties_on
 from handlers.commands import Subcommands
-from handlers.modals import after_ack
+from handlers.modals import after_ack, open_now
+
+USAGE = N_("Type `/partnership new` to propose a partnership for completion to its partners.")
 
 
 def register(app: App, pfp: Subcommands) -> None:
+    app.command("/partnership")(partnership_command)
+    app.view(blocks.PARTIES_FORM)(submit_parties)
+    app.view(blocks.TERMS_FORM)(submit_terms)
     app.action(blocks.CONFIRM)(confirm_button)
+
+
+def _known(context: BoltContext) -> set[str]:
+    return {s.code for s in states_parties_on(context["db"], context["clock"].now().date())}
+
+
+def partnership_command(ack: Ack, command: dict, context: BoltContext) -> None:
+    if payloads.command_text(command).lower() not in ("", "new"):
+        raise PfpError(USAGE)
+    person = context["person"]
+    if not is_isu(person):
+        require_delegate(person)
+    trigger = payloads.trigger_id(command)
+    ack()
+    open_now(command, context, trigger, lambda: blocks.parties_form(
+        context["tr"], states_parties_on(context["db"], context["clock"].now().date()),
+        state_code=person.state_code))
+
+
+def submit_parties(ack: Ack, view: dict, context: BoltContext) -> None:
+    person, tr = context["person"], context["tr"]
+    try:
+        parties = rules.read_parties_form(payloads.form_values(view), language=tr.language,
+                                          known_states=_known(context))
+        if not is_isu(person) and person.state_code not in (parties.state_code, *parties.partners):
+            raise FieldErrors({blocks.F_STATE: (N_("You can propose a partnership your own State is a party to: "
+                                                   "choose it as the affected State or as a partner."), {})})
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack(response_action="update", view=blocks.terms_form(tr, state_code=parties.state_code,
+                                                        partners=list(parties.partners), kind=parties.kind))
+
+
+def submit_terms(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    tr, now = context["tr"], context["clock"].now()
+    parties = rules.Parties.from_json(payloads.metadata(view), known_states=_known(context))
+    try:
+        responsibilities, terms = rules.read_terms_form(payloads.form_values(view), parties, language=tr.language,
+                                                        today=now.date())
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack()
+
+    def propose() -> None:
+        session, notifier = context["db"], context["notifier"]
+        partnership = rules.form(session, context["person"], rules.Proposal(
+            state_code=parties.state_code, kind=parties.kind, responsibilities=responsibilities, terms=terms),
+            now=now)
+        session.commit()
+        unreached = flows.ask_parties(session, notifier, partnership)
+        notifier.tell(context, blocks.proposed_text(tr, partnership, unreached))
+
+    after_ack(body, context, propose)
 
 
 def confirm_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:

@@ -42,7 +42,7 @@ def listened(app, kind: str) -> set[str]:
 def test_manifest_commands_and_events_match_the_listeners(fake_slack, tmp_path):
     app = create_app(bot_settings(fake_slack, f"sqlite:///{tmp_path / 'pfp.sqlite3'}"))
     commands = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
-    assert commands == {"/pfp", "/need", "/offer", "/meeting"}
+    assert commands == {"/pfp", "/need", "/offer", "/meeting", "/partnership"}
     assert commands <= listened(app, "command")
     assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) <= listened(app, "event")
 

@@ -7,15 +7,39 @@ import json
 from typing import Any
 
 from babel.numbers import format_currency
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ConfirmObject, DividerBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ConfirmObject,
+    DividerBlock,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
 
 from bot import payloads
-from bot.blocks import section
+from bot.blocks import section, state_options
 from bot.errors import N_
 from bot.i18n import Translator
+from bot.partnerships.rules import (
+    F_COMMITMENTS,
+    F_KIND,
+    F_OWNERSHIP,
+    F_PARTNERS,
+    F_RHYTHM,
+    F_STATE,
+    F_TARGETS,
+    RESPONSIBILITIES,
+)
 from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
 from bot.text import Mrkdwn, StateCode
-from storage.models import Partnership
+from storage.models import Partnership, StateParty
 
 CONFIRM = "partnership.confirm"
 
@@ -116,3 +140,70 @@ def active_message(tr: Translator, partnership: Partnership) -> tuple[str, list[
     text = tr.mrkdwn("Partnership #{number} for {state} is active: every party has confirmed its terms.",
                      number=partnership.id, state=StateCode(partnership.state_code))
     return text, [section(text)]
+
+
+# ------------------------------------------------------------------------------------------ the form
+
+PARTIES_FORM = "partnership.parties"  # step 1: the State it serves, the partners, the kind
+TERMS_FORM = "partnership.terms"  # step 2: each party's responsibilities, the targets, the commitments
+
+
+def form_title(tr: Translator) -> str:
+    return tr._("Partnership")[:24]
+
+
+def parties_form(tr: Translator, parties: list[StateParty], *, state_code: str | None) -> View:
+    """`/partnership new`, first step: who. The second asks each of them what they will do."""
+    options, groups = state_options(tr, parties)
+    every = [o for g in groups for o in g.options] if groups else options or []
+    own = next((o for o in every if o.value == state_code), None)
+    kinds = [Option(value=k.value, text=tr._(label)) for k, label in KINDS.items()]
+    return View(type="modal", callback_id=PARTIES_FORM, title=form_title(tr), submit=tr._("Next"),
+                close=tr._("Cancel"), blocks=[
+        InputBlock(block_id=F_STATE, label=tr._("The affected State it serves"), element=StaticSelectElement(
+            action_id=F_STATE, options=options, option_groups=groups, initial_option=own,
+            placeholder=tr._("Choose a State"))),
+        InputBlock(block_id=F_PARTNERS, label=tr._("Its partners"), element=StaticMultiSelectElement(
+            action_id=F_PARTNERS, options=options, option_groups=groups, placeholder=tr._("Choose States"))),
+        InputBlock(block_id=F_KIND, label=tr._("Kind of partnership"), element=StaticSelectElement(
+            action_id=F_KIND, options=kinds, initial_option=kinds[0])),
+    ])
+
+
+def terms_form(tr: Translator, *, state_code: str, partners: list[str], kind: Kind) -> View:
+    """`/partnership new`, second step: what each party will do, and the terms they will all confirm."""
+    def text(block: str, label: str, hint: str | None = None, *, optional: bool = False) -> InputBlock:
+        return InputBlock(block_id=block, label=label[:2000], optional=optional, hint=hint,
+                          element=PlainTextInputElement(action_id=block, multiline=True))
+
+    ownership = [Option(value=o.value, text=tr._(label)[:75]) for o, label in OWNERSHIP.items()]
+    rhythms = [Option(value=str(int(r)), text=tr._(label)) for r, label in RHYTHMS.items()]
+    parties = [state_code, *partners]
+    return View(type="modal", callback_id=TERMS_FORM, title=form_title(tr), submit=tr._("Propose"),
+                close=tr._("Cancel"),
+                private_metadata=json.dumps({"state": state_code, "partners": partners, "kind": kind.value}),
+                blocks=[
+        *[text(RESPONSIBILITIES + code, tr._("What {state} will do", state=tr.country(code))) for code in parties],
+        text(F_TARGETS, tr._("Targets"), tr._("One a line: figure | unit | date, e.g. 120 | hectares released | "
+                                              "2028-06-30. Where it counts people, add | women 120, men 80, "
+                                              "girls 30, boys 20.")),
+        text(F_COMMITMENTS, tr._("Commitments"), tr._("One a line: partner | amount currency | year, e.g. Norway | "
+                                                      "250000 EUR | 2027, or partner | in kind | what."),
+             optional=True),
+        InputBlock(block_id=F_OWNERSHIP, label=tr._("National ownership the State has in place"), optional=True,
+                   element=CheckboxesElement(action_id=F_OWNERSHIP, options=ownership)),
+        InputBlock(block_id=F_RHYTHM, label=tr._("The parties check in"), element=RadioButtonsElement(
+            action_id=F_RHYTHM, options=rhythms, initial_option=rhythms[1])),
+    ])
+
+
+def proposed_text(tr: Translator, partnership: Partnership, unreached: list[str]) -> str:
+    asked = ", ".join(tr.country(p.state_code) for p in partnership.parties
+                      if p.state_code and p.confirmed_version != partnership.version and p.state_code not in unreached)
+    text = tr.mrkdwn("Partnership #{number} is proposed. Its terms went to {states} to confirm; it is active once "
+                     "every party has.", number=partnership.id, states=asked or "—")
+    if unreached:
+        text = Mrkdwn(text + " " + tr.mrkdwn(
+            "{states} have no focal point registered yet: ask them to register with `/pfp register`.",
+            states=", ".join(tr.country(code) for code in unreached)))
+    return text

@@ -4,13 +4,17 @@ they stand, and a change proposed is a new version that goes back to all of them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import payloads
 from bot.errors import N_, Conflict, NotAuthorised, NotFound, PfpError, Refusal
-from bot.partnerships.terms import Kind, Terms
+from bot.forms import FormReader
+from bot.partnerships.terms import Kind, Ownership, Rhythm, Terms, read_commitments, read_targets
 from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from bot.text import StateCode
@@ -20,6 +24,9 @@ from storage.partnerships import activate_if_all_confirmed, get_partnership, loc
 
 RESPONSIBILITIES_MAX = 1500
 PARTIES_MAX = 12
+F_STATE, F_PARTNERS, F_KIND = "state", "partners", "kind"
+F_TARGETS, F_COMMITMENTS, F_OWNERSHIP, F_RHYTHM = "targets", "commitments", "ownership", "rhythm"
+RESPONSIBILITIES = "responsibilities."  # + the party's State code: one input each
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,64 @@ class Proposal:
     terms: Terms
     need_ids: tuple[int, ...] = ()
     source: str | None = None  # "match:12", "meeting:4"
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The form's first step: the State it serves, its partners and the kind of partnership."""
+
+    state_code: str
+    partners: tuple[str, ...]
+    kind: Kind
+
+    def to_json(self) -> dict:
+        return {"state": self.state_code, "partners": list(self.partners), "kind": self.kind.value}
+
+    @classmethod
+    def from_json(cls, data: dict, *, known_states: set[str]) -> Parties:
+        """From the second step's metadata, which the bot wrote; anything else is a form out of date."""
+        state, partners, kind = data.get("state"), data.get("partners"), data.get("kind")
+        if (state not in known_states or not isinstance(partners, list) or not partners
+                or any(p not in known_states or p == state for p in partners) or kind not in Kind._value2member_map_):
+            raise payloads.OutOfDate(payloads.STALE_FORM)
+        return cls(state, tuple(partners), Kind(kind))
+
+
+def read_parties_form(values: Mapping[str, Any], *, language: str, known_states: set[str]) -> Parties:
+    form = FormReader(values, language)
+    state = form.raw(F_STATE)
+    if state not in known_states:
+        form.errors[F_STATE] = (N_("Choose the State from the list."), {})
+    partners = values.get(F_PARTNERS)
+    if not isinstance(partners, list) or any(p not in known_states for p in partners):
+        form.errors[F_PARTNERS] = (N_("Choose the partners from the list."), {})
+        partners = []
+    elif not partners:
+        form.errors[F_PARTNERS] = (N_("Choose at least one partner."), {})
+    elif state in partners:
+        form.errors[F_PARTNERS] = (N_("The affected State is a party already: choose only its partners here."), {})
+    elif len(partners) + 1 > PARTIES_MAX:
+        form.errors[F_PARTNERS] = (N_("A partnership has from 2 to {count} parties."), {"count": PARTIES_MAX})
+    kind = form.one(F_KIND, Kind)
+    form.done()
+    return Parties(state, tuple(dict.fromkeys(partners)), kind)  # type: ignore[arg-type]
+
+
+def read_terms_form(values: Mapping[str, Any], parties: Parties, *, language: str,
+                    today: date) -> tuple[dict[str, str], Terms]:
+    """The form's second step: what each party will do, and the terms; every problem on its own field."""
+    form = FormReader(values, language)
+    responsibilities = {code: form.text(RESPONSIBILITIES + code, RESPONSIBILITIES_MAX, required=True) or ""
+                        for code in (parties.state_code, *parties.partners)}
+    targets = read_targets(form, F_TARGETS, today=today)
+    commitments = read_commitments(form, F_COMMITMENTS, today=today)
+    ownership = form.many(F_OWNERSHIP, Ownership, required=False)
+    rhythm = {str(int(r)): r for r in Rhythm}.get(form.raw(F_RHYTHM))
+    if rhythm is None:
+        form.errors[F_RHYTHM] = (N_("Please choose one of the options."), {})
+    form.done()
+    return responsibilities, Terms(targets=targets, commitments=commitments, ownership=ownership,
+                                   rhythm=rhythm or Rhythm.QUARTERLY)
 
 
 def snapshot(partnership: Partnership) -> dict:
@@ -112,7 +177,7 @@ def propose_change(session: Session, actor: Person, partnership_id: int, terms: 
 def get(session: Session, partnership_id: int) -> Partnership:
     partnership = get_partnership(session, partnership_id)
     if partnership is None:
-        raise NotFound(N_("There is no partnership number {number}. Type `/partnership list` to see yours."),
+        raise NotFound(N_("There is no partnership number {number}. Check the number in the message that asked you."),
                        number=partnership_id)
     return partnership
 
@@ -120,7 +185,7 @@ def get(session: Session, partnership_id: int) -> Partnership:
 def _party_to(session: Session, actor: Person, partnership_id: int, *, action: str) -> Partnership:
     partnership = locked_partnership(session, partnership_id)
     if partnership is None:
-        raise NotFound(N_("There is no partnership number {number}. Type `/partnership list` to see yours."),
+        raise NotFound(N_("There is no partnership number {number}. Check the number in the message that asked you."),
                        number=partnership_id)
     if not any(p.state_code == actor.state_code for p in partnership.parties if p.state_code):
         raise NotAuthorised(

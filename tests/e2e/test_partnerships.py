@@ -9,14 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 from bot.partnerships import flows
-from bot.partnerships.blocks import CONFIRM
+from bot.partnerships.blocks import CONFIRM, PARTIES_FORM, TERMS_FORM
 from bot.partnerships.rules import Proposal, form
 from bot.partnerships.terms import Commitment, Kind, Ownership, Target, Terms
 from bot.work import unit_of_work
 from storage import audit
 from storage.models import Partnership, PartnershipStatus
 from storage.people import get_person
-from tests.e2e.flows import block_action, delegate
+from tests.e2e.flows import block_action, delegate, form_submission, shown_view
 
 KH, NO, JP, FR = "UKHMER1", "UNORWAY1", "UJAPAN1", "UFRANCE1"
 TERMS = Terms(targets=[Target(Decimal("120"), "hectares released", date(2028, 6, 30)),
@@ -105,3 +105,82 @@ def test_a_forged_or_stale_confirm_is_refused_politely(bot):
     with bot.session() as session:
         assert all(p.confirmed_version in (None, 1) for p in session.get(Partnership, partnership.id).parties)
         assert session.get(Partnership, partnership.id).status == PartnershipStatus.PROPOSED
+
+
+# ------------------------------------------------------------------------------------- /partnership new
+
+STEP1 = {"state": "static_select", "partners": "multi_static_select", "kind": "static_select"}
+STEP2 = {"ownership": "checkboxes", "rhythm": "radio_buttons"}
+TERMS_VALUES = {
+    "responsibilities.KH": "Releases the land and reports each quarter.",
+    "responsibilities.NO": "Funds the survey.", "responsibilities.JP": "Trains the teams.",
+    "targets": "120 | hectares released | 2028-06-30", "commitments": "Norway | 250000 EUR | 2027",
+    "ownership": ["plan", "funding"], "rhythm": "3",
+}
+
+
+def people_of_three(bot) -> None:  # type: ignore[no-untyped-def]
+    for user_id, state in ((KH, "KH"), (NO, "NO"), (JP, "JP")):
+        delegate(bot, user_id, state)
+
+
+def submit(bot, callback: str, values: dict, types: dict, metadata: dict | None = None):  # type: ignore[no-untyped-def]
+    response = bot.slack.interaction(form_submission(KH, callback, values, types=types,
+                                                     metadata=metadata or {}, trigger_id=bot.fake.new_trigger_id(KH)))
+    bot.settle()
+    return response
+
+
+def test_a_delegate_proposes_a_partnership_in_two_steps_and_the_partners_are_asked(bot):
+    people_of_three(bot)
+    assert bot.slack.command("/partnership", "new", user_id=KH).status == 200
+    first = shown_view(bot)
+    assert first["callback_id"] == PARTIES_FORM
+    assert first["blocks"][0]["element"]["initial_option"]["value"] == "KH"  # their own State, to begin with
+
+    second = submit(bot, PARTIES_FORM, {"state": "KH", "partners": ["NO", "JP"], "kind": "triangular"}, STEP1).json()
+    assert second["response_action"] == "update" and second["view"]["callback_id"] == TERMS_FORM
+    labels = [b["label"]["text"] for b in second["view"]["blocks"]][:3]
+    assert labels == ["What Cambodia will do", "What Norway will do", "What Japan will do"]
+
+    answer = submit(bot, TERMS_FORM, TERMS_VALUES, STEP2, metadata=json.loads(second["view"]["private_metadata"]))
+    assert (answer.status, answer.text) == (200, "")
+    with bot.session() as session:
+        [partnership] = session.query(Partnership).all()
+        assert Terms.from_json(partnership.terms).targets == [Target(Decimal("120"), "hectares released",
+                                                                     date(2028, 6, 30))]
+    assert len(dm(bot, NO)) == len(dm(bot, JP)) == 1  # the terms, with Confirm
+    assert "Partnership #1 is proposed. Its terms went to Norway, Japan to confirm" in dm(bot, KH)[-1]["text"]
+
+
+def test_a_target_without_a_date_or_a_bad_amount_is_named_and_nothing_is_stored(bot):
+    people_of_three(bot)
+    metadata = {"state": "KH", "partners": ["NO"], "kind": "bilateral"}
+    values = {**TERMS_VALUES, "targets": "120 | hectares released", "commitments": "Norway | -5 EUR | 2027"}
+    del values["responsibilities.JP"]
+    errors = submit(bot, TERMS_FORM, values, STEP2, metadata=metadata).json()["errors"]
+    assert errors["targets"].startswith("Line 1 is not written as figure | unit | date")
+    assert errors["commitments"].startswith("Line 1: the amount must be a number above zero")
+    with bot.session() as session:
+        assert session.query(Partnership).count() == 0
+
+
+def test_the_first_step_refuses_a_partner_that_is_the_state_itself_and_a_state_one_is_not_party_to(bot):
+    people_of_three(bot)
+    errors = submit(bot, PARTIES_FORM, {"state": "KH", "partners": ["KH"], "kind": "bilateral"}, STEP1).json()
+    assert errors["errors"]["partners"].startswith("The affected State is a party already")
+    errors = submit(bot, PARTIES_FORM, {"state": "SN", "partners": ["NO"], "kind": "bilateral"}, STEP1).json()
+    assert errors["errors"]["state"].startswith("You can propose a partnership your own State is a party to")
+
+
+def test_second_step_metadata_the_bot_did_not_write_is_refused_politely(bot):
+    people_of_three(bot)
+    response = submit(bot, TERMS_FORM, TERMS_VALUES, STEP2, metadata={"state": "KH", "partners": "everyone"})
+    assert "out of date" in json.dumps(response.json())
+    with bot.session() as session:
+        assert session.query(Partnership).count() == 0
+
+
+def test_someone_not_registered_is_told_how_to_register(bot):
+    response = bot.slack.command("/partnership", "new", user_id="UNOBODY")
+    assert "Type `/pfp register` to register" in response.json()["text"]
