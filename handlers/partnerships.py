@@ -1,7 +1,10 @@
 """`/partnership new`: the partnership's form, in two steps (who, then what each will do and the terms);
-and the **Confirm** button, by which a party's delegate confirms the terms it read, for its own State."""
+`/partnership list` and `/partnership show N`; and the **Confirm** button, by which a party's delegate
+confirms the terms it read, for its own State."""
 
 from __future__ import annotations
+
+import re
 
 from slack_bolt import Ack, App, BoltContext
 
@@ -13,9 +16,11 @@ from bot.platform.rules import require_delegate
 from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from handlers.commands import Subcommands
-from handlers.modals import after_ack, open_now
+from handlers.modals import after_ack, open_now, open_then_fill
 
-USAGE = N_("Type `/partnership new` to propose a partnership for completion to its partners.")
+USAGE = N_("Type `/partnership new` to propose a partnership for completion, `/partnership list` to see yours, "
+           "or `/partnership show 12` to read one.")
+_SHOW = re.compile(r"^show\s+#?(\d{1,9})$", re.IGNORECASE)
 
 
 def register(app: App, pfp: Subcommands) -> None:
@@ -30,7 +35,19 @@ def _known(context: BoltContext) -> set[str]:
 
 
 def partnership_command(ack: Ack, command: dict, context: BoltContext) -> None:
-    if payloads.command_text(command).lower() not in ("", "new"):
+    text = payloads.command_text(command)
+    if text.lower() == "list":
+        ack()
+        after_ack(command, context, lambda: context["notifier"].tell(
+            context, *blocks.list_message(context["tr"], rules.mine(context["db"], context["person"]))))
+        return
+    if shown := _SHOW.match(text):
+        number, trigger = int(shown.group(1)), payloads.trigger_id(command)
+        ack()
+        open_then_fill(context, trigger, blocks.form_title(context["tr"]), body=command, build=lambda: (
+            blocks.partnership_view(context["tr"], rules.shown(context["db"], context["person"], number))))
+        return
+    if text.lower() not in ("", "new"):
         raise PfpError(USAGE)
     person = context["person"]
     if not is_isu(person):

@@ -36,3 +36,12 @@ def activate_if_all_confirmed(session: Session, partnership: Partnership, **valu
         session.refresh(partnership)
         return True
     return False
+
+
+def partnerships_of_state(session: Session, state_code: str | None) -> list[Partnership]:
+    """Those the State is a party to (all of them for None: ISU staff and the Committee), newest first."""
+    query = select(Partnership).order_by(Partnership.created_at.desc(), Partnership.id.desc())
+    if state_code is not None:
+        query = query.where(Partnership.id.in_(
+            select(PartnershipParty.partnership_id).where(PartnershipParty.state_code == state_code)))
+    return list(session.scalars(query))

@@ -39,7 +39,7 @@ from bot.partnerships.rules import (
 )
 from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
 from bot.text import Mrkdwn, StateCode
-from storage.models import Partnership, StateParty
+from storage.models import Partnership, PartnershipStatus, StateParty
 
 CONFIRM = "partnership.confirm"
 
@@ -207,3 +207,34 @@ def proposed_text(tr: Translator, partnership: Partnership, unreached: list[str]
             "{states} have no focal point registered yet: ask them to register with `/pfp register`.",
             states=", ".join(tr.country(code) for code in unreached)))
     return text
+
+
+# ------------------------------------------------------------------------------------- show and list
+
+STATUSES = {PartnershipStatus.PROPOSED: N_("waiting for confirmations"), PartnershipStatus.ACTIVE: N_("active"),
+            PartnershipStatus.COMPLETED: N_("completed"), PartnershipStatus.WITHDRAWN: N_("withdrawn")}
+
+
+def status_line(tr: Translator, partnership: Partnership) -> Mrkdwn:
+    if partnership.status == PartnershipStatus.PROPOSED:
+        waiting = ", ".join(tr.country(p.state_code) for p in partnership.parties
+                            if p.state_code and p.confirmed_version != partnership.version)
+        return tr.mrkdwn("*Status:* waiting for confirmations from {states}", states=waiting)
+    return tr.mrkdwn("*Status:* {status}", status=tr._(STATUSES[partnership.status]))
+
+
+def partnership_view(tr: Translator, partnership: Partnership) -> View:
+    """`/partnership show N`: where it stands, then its terms."""
+    blocks: list[Block] = [section(status_line(tr, partnership)), DividerBlock(), *terms_blocks(tr, partnership)]
+    return View(type="modal", title=form_title(tr), close=tr._("Close"), blocks=blocks)
+
+
+def list_message(tr: Translator, partnerships: list[Partnership]) -> tuple[str, list[Block]]:
+    """`/partnership list`: one line each, newest first (the 30 newest; `/partnership show N` for one)."""
+    if not partnerships:
+        text = tr.mrkdwn("No partnership yet. Type `/partnership new` to propose one.")
+        return text, [section(text)]
+    lines = [tr.mrkdwn("• #{number} for {state} ({kind}): {status}", number=p.id, state=StateCode(p.state_code),
+                       kind=tr._(KINDS[Kind(p.kind)]), status=tr._(STATUSES[p.status])) for p in partnerships[:30]]
+    text = tr.mrkdwn("Partnerships ({count}). Type `/partnership show 12` to read one.", count=len(partnerships))
+    return text, [section(text), section(Mrkdwn("\n".join(lines)))]

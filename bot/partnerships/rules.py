@@ -19,8 +19,14 @@ from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from bot.text import StateCode
 from storage import audit
-from storage.models import Partnership, PartnershipParty, PartnershipStatus, Person
-from storage.partnerships import activate_if_all_confirmed, get_partnership, locked_partnership, needs_by_id
+from storage.models import Partnership, PartnershipParty, PartnershipStatus, Person, Role
+from storage.partnerships import (
+    activate_if_all_confirmed,
+    get_partnership,
+    locked_partnership,
+    needs_by_id,
+    partnerships_of_state,
+)
 
 RESPONSIBILITIES_MAX = 1500
 PARTIES_MAX = 12
@@ -172,6 +178,34 @@ def propose_change(session: Session, actor: Person, partnership_id: int, terms: 
     audit.record(session, at=now, actor=actor.slack_user_id, action="partnership.change_proposed",
                  subject=f"partnership:{partnership.id}", before=before, after=snapshot(partnership))
     return partnership
+
+
+def oversees(person: Person | None) -> bool:
+    """ISU staff and the Committee follow every partnership (they account for them to the Meeting)."""
+    return person is not None and (is_isu(person) or person.has_role(Role.COMMITTEE))
+
+
+def can_see(person: Person | None, partnership: Partnership) -> bool:
+    """A partnership's terms are its parties' and those who oversee them, no one else's."""
+    if person is None:
+        return False
+    return oversees(person) or any(p.state_code == person.state_code for p in partnership.parties if p.state_code)
+
+
+def shown(session: Session, person: Person, partnership_id: int) -> Partnership:
+    """The partnership for `person` to read; one they may not see is answered as one that does not exist."""
+    partnership = get_partnership(session, partnership_id)
+    if partnership is None or not can_see(person, partnership):
+        raise NotFound(N_("There is no partnership number {number} that you can see. Type `/partnership list` "
+                          "to see yours."), number=partnership_id)
+    return partnership
+
+
+def mine(session: Session, person: Person) -> list[Partnership]:
+    """The partnerships a person follows: their State's, or all of them for those who oversee them."""
+    if oversees(person):
+        return partnerships_of_state(session, None)
+    return partnerships_of_state(session, person.state_code) if person.state_code else []
 
 
 def get(session: Session, partnership_id: int) -> Partnership:

@@ -184,3 +184,31 @@ def test_second_step_metadata_the_bot_did_not_write_is_refused_politely(bot):
 def test_someone_not_registered_is_told_how_to_register(bot):
     response = bot.slack.command("/partnership", "new", user_id="UNOBODY")
     assert "Type `/pfp register` to register" in response.json()["text"]
+
+
+# ------------------------------------------------------------------------------- show and list
+
+def test_a_party_reads_its_partnership_and_lists_its_own_and_a_stranger_sees_neither(bot):
+    partnership = formed(bot)
+    assert bot.slack.command("/partnership", f"show {partnership.id}", user_id=NO).status == 200
+    view = shown_view(bot)
+    shown = json.dumps(view["blocks"], ensure_ascii=False)
+    assert view["blocks"][0]["text"]["text"] == "*Status:* waiting for confirmations from Norway, Japan"
+    assert "Funds the survey." in shown and "120 hectares released by 30 June 2028" in shown
+
+    assert bot.slack.command("/partnership", "list", user_id=NO).status == 200
+    bot.settle()
+    listed = [c.body for c in bot.fake.calls_to("response_url")][-1]
+    assert "• #1 for Cambodia (triangular): waiting for confirmations" in json.dumps(listed["blocks"], ensure_ascii=False)
+
+    assert bot.slack.command("/partnership", f"show {partnership.id}", user_id=FR).status == 200  # not a party
+    assert "Il n'y a pas de partenariat numéro 1 que vous puissiez voir" in json.dumps(
+        shown_view(bot)["blocks"], ensure_ascii=False)
+    bot.slack.command("/partnership", "list", user_id=FR)
+    bot.settle()
+    assert "Aucun partenariat pour l'instant" in [c.body for c in bot.fake.calls_to("response_url")][-1]["text"]
+
+
+def test_an_unknown_word_says_what_the_command_does(bot):
+    delegate(bot, KH, "KH")
+    assert "`/partnership list` to see yours" in bot.slack.command("/partnership", "delete 1", user_id=KH).json()["text"]
