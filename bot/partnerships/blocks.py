@@ -36,6 +36,7 @@ from bot.partnerships.rules import (
     F_STATE,
     F_TARGETS,
     RESPONSIBILITIES,
+    still_to_confirm,
 )
 from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
 from bot.text import Mrkdwn, StateCode
@@ -129,8 +130,7 @@ def confirmed_message(tr: Translator, partnership: Partnership, *, active: bool)
         text = tr.mrkdwn("You confirmed partnership #{number}. Every party has confirmed: it is now active.",
                          number=partnership.id)
     else:
-        waiting = ", ".join(tr.country(p.state_code) for p in partnership.parties
-                            if p.state_code and p.confirmed_version != partnership.version)
+        waiting = ", ".join(tr.country(code) for code in still_to_confirm(partnership))
         text = tr.mrkdwn("You confirmed partnership #{number}. Still to confirm: {states}.", number=partnership.id,
                          states=waiting)
     return text, [section(text), DividerBlock(), *terms_blocks(tr, partnership)]
@@ -198,8 +198,7 @@ def terms_form(tr: Translator, *, state_code: str, partners: list[str], kind: Ki
 
 
 def proposed_text(tr: Translator, partnership: Partnership, unreached: list[str]) -> str:
-    asked = ", ".join(tr.country(p.state_code) for p in partnership.parties
-                      if p.state_code and p.confirmed_version != partnership.version and p.state_code not in unreached)
+    asked = ", ".join(tr.country(code) for code in still_to_confirm(partnership) if code not in unreached)
     text = tr.mrkdwn("Partnership #{number} is proposed. Its terms went to {states} to confirm; it is active once "
                      "every party has.", number=partnership.id, states=asked or "—")
     if unreached:
@@ -217,8 +216,7 @@ STATUSES = {PartnershipStatus.PROPOSED: N_("waiting for confirmations"), Partner
 
 def status_line(tr: Translator, partnership: Partnership) -> Mrkdwn:
     if partnership.status == PartnershipStatus.PROPOSED:
-        waiting = ", ".join(tr.country(p.state_code) for p in partnership.parties
-                            if p.state_code and p.confirmed_version != partnership.version)
+        waiting = ", ".join(tr.country(code) for code in still_to_confirm(partnership))
         return tr.mrkdwn("*Status:* waiting for confirmations from {states}", states=waiting)
     return tr.mrkdwn("*Status:* {status}", status=tr._(STATUSES[partnership.status]))
 

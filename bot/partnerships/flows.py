@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.notifier import Notifier, attempt
 from bot.partnerships import blocks
+from bot.partnerships.rules import still_to_confirm
 from storage.models import Partnership
 from storage.people import focal_point_of
 
@@ -19,13 +20,11 @@ def ask_parties(session: Session, notifier: Notifier, partnership: Partnership) 
     """The terms, with Confirm, to each party still to confirm them; returns the States that could not be
     asked (no focal point yet), for whoever formed it to hear of."""
     unreached = []
-    for party in partnership.parties:
-        if party.state_code is None or party.confirmed_version == partnership.version:
-            continue
-        focal_point = focal_point_of(session, party.state_code)
+    for state_code in still_to_confirm(partnership):
+        focal_point = focal_point_of(session, state_code)
         if focal_point is None:
-            log.info("partnership %s: %s has no focal point to ask", partnership.id, party.state_code)
-            unreached.append(party.state_code)
+            log.info("partnership %s: %s has no focal point to ask", partnership.id, state_code)
+            unreached.append(state_code)
             continue
         attempt("put a partnership's terms to a party", lambda p=focal_point: notifier.notify(
             p, lambda tr: blocks.terms_message(tr, partnership)))

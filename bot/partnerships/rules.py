@@ -63,7 +63,7 @@ class Parties:
         """From the second step's metadata, which the bot wrote; anything else is a form out of date."""
         state, partners, kind = data.get("state"), data.get("partners"), data.get("kind")
         if (state not in known_states or not isinstance(partners, list) or not partners
-                or any(p not in known_states or p == state for p in partners) or kind not in Kind._value2member_map_):
+                or any(p not in known_states or p == state for p in partners) or kind not in {k.value for k in Kind}):
             raise payloads.OutOfDate(payloads.STALE_FORM)
         return cls(state, tuple(partners), Kind(kind))
 
@@ -180,6 +180,12 @@ def propose_change(session: Session, actor: Person, partnership_id: int, terms: 
     return partnership
 
 
+def still_to_confirm(partnership: Partnership) -> list[str]:
+    """The parties (State codes) that have not confirmed the terms as they stand."""
+    return [p.state_code for p in partnership.parties
+            if p.state_code and p.confirmed_version != partnership.version]
+
+
 def oversees(person: Person | None) -> bool:
     """ISU staff and the Committee follow every partnership (they account for them to the Meeting)."""
     return person is not None and (is_isu(person) or person.has_role(Role.COMMITTEE))
@@ -211,16 +217,19 @@ def mine(session: Session, person: Person) -> list[Partnership]:
 def get(session: Session, partnership_id: int) -> Partnership:
     partnership = get_partnership(session, partnership_id)
     if partnership is None:
-        raise NotFound(N_("There is no partnership number {number}. Check the number in the message that asked you."),
-                       number=partnership_id)
+        raise _not_found(partnership_id)
     return partnership
+
+
+def _not_found(number: int) -> NotFound:
+    return NotFound(N_("There is no partnership number {number}. Check the number in the message that asked you."),
+                    number=number)
 
 
 def _party_to(session: Session, actor: Person, partnership_id: int, *, action: str) -> Partnership:
     partnership = locked_partnership(session, partnership_id)
     if partnership is None:
-        raise NotFound(N_("There is no partnership number {number}. Check the number in the message that asked you."),
-                       number=partnership_id)
+        raise _not_found(partnership_id)
     if not any(p.state_code == actor.state_code for p in partnership.parties if p.state_code):
         raise NotAuthorised(
             N_("Only the delegates of a party to this partnership can answer for it. Nothing was changed."),
