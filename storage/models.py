@@ -122,6 +122,16 @@ class ReportSource(enum.StrEnum):
     IMPORT = "import"  # ISU's list of reports received, `pfp article7 import`
 
 
+class OrganisationType(enum.StrEnum):
+    """The partners beyond States (seed 001, "the complete range of partnerships"); the meetings' invitation
+    categories (bot/meetings/rules.py OTHERS) name the same groups."""
+
+    INTERNATIONAL = "international"  # international and regional organisations: UN agencies, the ICRC...
+    CIVIL_SOCIETY = "civil_society"
+    OPERATOR = "operator"  # demining and victim-assistance operators
+    PRIVATE = "private"  # private companies
+
+
 class StateParty(Base):
     """A State that is or was party to the Convention; reference data, editable by ISU staff."""
 
@@ -140,6 +150,21 @@ class StateParty(Base):
         if day < self.entry_into_force:
             return False
         return self.withdrawal_effective is None or day < self.withdrawal_effective
+
+
+class Organisation(Base):
+    """A partner beyond States, recorded when ISU staff approve the first registration for it. Its
+    people post offers and are parties to partnerships as States' delegates are; it is never a State."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The name folded (case, accents, spaces): one organisation however its people spell it.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[OrganisationType] = mapped_column(_enum(OrganisationType, length=24))
+    seat_country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2; any country, not only Parties
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Person(Base):
@@ -162,8 +187,11 @@ class Person(Base):
     locale: Mapped[str] = mapped_column(String(16), default="en")
     state_code: Mapped[str | None] = mapped_column(ForeignKey("state_parties.code"))
     is_focal_point: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The organisation they speak for, once approved; never together with a State.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     roles: Mapped[list[PersonRole]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin",
         foreign_keys="PersonRole.person_id",
@@ -185,7 +213,8 @@ class PersonRole(Base):
 
 
 class RegistrationRequest(Base):
-    """A person's request to be recorded as a delegate (and maybe focal point) of a State Party."""
+    """A person's request to be recorded as a delegate (and maybe focal point) of a State Party, or as
+    speaking for an organisation (then `state_code` is empty and the organisation's fields are set)."""
 
     __tablename__ = "registration_requests"
     __table_args__ = (
@@ -197,11 +226,16 @@ class RegistrationRequest(Base):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        CheckConstraint("(state_code IS NULL) <> (organisation_name IS NULL)",
+                        name="ck_registration_requests_state_or_organisation"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    state_code: Mapped[str] = mapped_column(ForeignKey("state_parties.code"))
+    state_code: Mapped[str | None] = mapped_column(ForeignKey("state_parties.code"))
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    organisation_type: Mapped[OrganisationType | None] = mapped_column(_enum(OrganisationType, length=24))
+    organisation_country: Mapped[str | None] = mapped_column(String(2))  # of its seat
     wants_focal_point: Mapped[bool] = mapped_column(Boolean)
     position: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[RequestStatus] = mapped_column(
@@ -277,14 +311,20 @@ class Need(_Entry, Base):
 
 
 class Offer(_Entry, Base):
-    """Assistance a State is in a position to offer."""
+    """Assistance a State, or an organisation, is in a position to offer."""
 
     __tablename__ = "offers"
     __table_args__ = (
         Index("ix_offers_browse", "status", "updated_at"),
         Index("ix_offers_updated", "updated_at", "id"),
         Index("ix_offers_state", "state_code"),
+        Index("ix_offers_organisation", "organisation_id"),
+        CheckConstraint("(state_code IS NULL) <> (organisation_id IS NULL)", name="ck_offers_state_or_organisation"),
     )
+
+    # An organisation's offer has no State: one of the two is set.
+    state_code: Mapped[str | None] = mapped_column(ForeignKey("state_parties.code"))  # type: ignore[assignment]
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
     areas: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Area
     regions: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Region served; 0 with no countries: anywhere
@@ -292,6 +332,8 @@ class Offer(_Entry, Base):
     capacity: Mapped[str | None] = mapped_column(String(500))  # the period of the amount, or a description
     languages: Mapped[int] = mapped_column(Integer)  # bit mask of taxonomy.Language
     contact: Mapped[str | None] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
 
 class Match(Base):
@@ -509,6 +551,7 @@ class Partnership(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     parties: Mapped[list[PartnershipParty]] = relationship(
         back_populates="partnership", cascade="all, delete-orphan", lazy="selectin",
@@ -521,15 +564,59 @@ class PartnershipParty(Base):
     and the version of the terms it confirmed."""
 
     __tablename__ = "partnership_parties"
-    __table_args__ = (UniqueConstraint("partnership_id", "state_code", name="uq_partnership_parties_state"),)
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "state_code", name="uq_partnership_parties_state"),
+        UniqueConstraint("partnership_id", "organisation_id", name="uq_partnership_parties_organisation"),
+        CheckConstraint("(state_code IS NULL) <> (organisation_id IS NULL)",
+                        name="ck_partnership_parties_state_or_organisation"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
-    # A State; organisations (UN agencies, operators, civil society) join with their registration.
+    # A State, or an organisation (a UN agency, an operator, civil society, a company): one of the two.
     state_code: Mapped[str | None] = mapped_column(ForeignKey("state_parties.code"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     responsibilities: Mapped[str] = mapped_column(Text)
     confirmed_version: Mapped[int | None] = mapped_column(Integer)
     confirmed_by: Mapped[str | None] = mapped_column(String(32))  # Slack user ID
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partnership: Mapped[Partnership] = relationship(back_populates="parties")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def key(self) -> str:
+        """The party as the ledger's keys and the forms name it: a State's code (KH), or org-12."""
+        return self.state_code or f"org-{self.organisation_id}"
+
+
+class ProgressRating(enum.StrEnum):
+    """How a party says its part of a partnership goes, at a check-in."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BEHIND = "behind"
+
+
+class CheckInAnswer(Base):
+    """One party's answer to one check-in of a partnership: how its part goes, the figures reached on
+    the targets, what it disbursed, a comment. One per party and check-in date; a second answer replaces it."""
+
+    __tablename__ = "check_in_answers"
+    __table_args__ = (UniqueConstraint("party_id", "due", name="uq_check_in_answers_party_due"),
+                      Index("ix_check_in_answers_partnership", "partnership_id", "due"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("partnership_parties.id"))
+    due: Mapped[date] = mapped_column(Date)  # the check-in's date (bot.partnerships.check_ins.check_in_dates)
+    rating: Mapped[ProgressRating] = mapped_column(_enum(ProgressRating))
+    # {"0": "120"}: the figure reached on each target, by its index in the terms (a decimal string).
+    figures: Mapped[dict[str, str]] = mapped_column(JSON)
+    # {"2027": {"EUR": "50000.00"}}: what the party disbursed, by year and currency, to this check-in.
+    disbursed: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str] = mapped_column(String(32))  # Slack user ID
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    party: Mapped[PartnershipParty] = relationship(lazy="joined")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Need, Partnership, PartnershipParty, PartnershipStatus
+from storage.models import Need, Partnership, PartnershipParty, PartnershipStatus, Person
+from storage.people import contact_of_organisation, focal_point_of
 
 
 def get_partnership(session: Session, partnership_id: int) -> Partnership | None:
@@ -38,10 +39,22 @@ def activate_if_all_confirmed(session: Session, partnership: Partnership, **valu
     return False
 
 
-def partnerships_of_state(session: Session, state_code: str | None) -> list[Partnership]:
-    """Those the State is a party to (all of them for None: ISU staff and the Committee), newest first."""
+def contact_of(session: Session, party: PartnershipParty) -> Person | None:
+    """Who the bot writes to for a party: its State's focal point, or its organisation's first person."""
+    if party.state_code is not None:
+        return focal_point_of(session, party.state_code)
+    return contact_of_organisation(session, party.organisation_id) if party.organisation_id else None
+
+
+def partnerships_of(session: Session, *, state_code: str | None = None,
+                    organisation_id: int | None = None, everyone: bool = False) -> list[Partnership]:
+    """Those a State or an organisation is a party to (all of them with `everyone`: ISU staff and the
+    Committee), newest first."""
     query = select(Partnership).order_by(Partnership.created_at.desc(), Partnership.id.desc())
-    if state_code is not None:
-        query = query.where(Partnership.id.in_(
-            select(PartnershipParty.partnership_id).where(PartnershipParty.state_code == state_code)))
+    if not everyone:
+        if state_code is None and organisation_id is None:
+            return []
+        party = (PartnershipParty.state_code == state_code if state_code is not None
+                 else PartnershipParty.organisation_id == organisation_id)
+        query = query.where(Partnership.id.in_(select(PartnershipParty.partnership_id).where(party)))
     return list(session.scalars(query))

@@ -62,3 +62,8 @@ def states_with_a_focal_point(session: Session) -> set[str]:
 
 def focal_point_of(session: Session, state_code: str) -> Person | None:
     return session.scalar(select(Person).where(Person.state_code == state_code, Person.is_focal_point))
+
+
+def contact_of_organisation(session: Session, organisation_id: int) -> Person | None:
+    """Who the bot writes to for an organisation: the first of its people ISU staff approved."""
+    return session.scalar(select(Person).where(Person.organisation_id == organisation_id).order_by(Person.id).limit(1))

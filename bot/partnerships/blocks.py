@@ -40,7 +40,7 @@ from bot.partnerships.rules import (
 )
 from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
 from bot.text import Mrkdwn, StateCode
-from storage.models import Partnership, PartnershipStatus, StateParty
+from storage.models import Partnership, PartnershipParty, PartnershipStatus, StateParty
 
 CONFIRM = "partnership.confirm"
 
@@ -56,6 +56,17 @@ OWNERSHIP = {
 RHYTHMS = {Rhythm.MONTHLY: N_("every month"), Rhythm.QUARTERLY: N_("every three months"),
            Rhythm.HALF_YEARLY: N_("every six months")}
 GROUPS = {"women": N_("women"), "men": N_("men"), "girls": N_("girls"), "boys": N_("boys")}
+
+
+def party_name(tr: Translator, party: PartnershipParty) -> str:
+    """A party as its reader names it: a State in the reader's language, an organisation by its name."""
+    if party.state_code is not None:
+        return tr.country(party.state_code)
+    return party.organisation.name if party.organisation is not None else f"#{party.organisation_id}"
+
+
+def party_names(tr: Translator, parties: list[PartnershipParty]) -> str:
+    return ", ".join(party_name(tr, p) for p in parties)
 
 
 def heading(tr: Translator, partnership: Partnership) -> str:
@@ -85,8 +96,8 @@ def terms_blocks(tr: Translator, partnership: Partnership) -> list[Block]:
         return tr.mrkdwn("• {partner}: {amount} in {year}", partner=c.partner, year=str(c.year),
                          amount=format_currency(c.amount, c.currency, locale=tr.language))
 
-    parties = [tr.mrkdwn("• {state}: {what}", state=StateCode(p.state_code), what=p.responsibilities)
-               for p in partnership.parties if p.state_code]
+    parties = [tr.mrkdwn("• {state}: {what}", state=party_name(tr, p), what=p.responsibilities)
+               for p in partnership.parties]
     owned = [tr.mrkdwn("• {component}", component=tr._(OWNERSHIP[o])) for o in terms.ownership]
     return [
         section(heading(tr, partnership)),
@@ -130,7 +141,7 @@ def confirmed_message(tr: Translator, partnership: Partnership, *, active: bool)
         text = tr.mrkdwn("You confirmed partnership #{number}. Every party has confirmed: it is now active.",
                          number=partnership.id)
     else:
-        waiting = ", ".join(tr.country(code) for code in still_to_confirm(partnership))
+        waiting = party_names(tr, still_to_confirm(partnership))
         text = tr.mrkdwn("You confirmed partnership #{number}. Still to confirm: {states}.", number=partnership.id,
                          states=waiting)
     return text, [section(text), DividerBlock(), *terms_blocks(tr, partnership)]
@@ -197,14 +208,14 @@ def terms_form(tr: Translator, *, state_code: str, partners: list[str], kind: Ki
     ])
 
 
-def proposed_text(tr: Translator, partnership: Partnership, unreached: list[str]) -> str:
-    asked = ", ".join(tr.country(code) for code in still_to_confirm(partnership) if code not in unreached)
+def proposed_text(tr: Translator, partnership: Partnership, unreached: list[PartnershipParty]) -> str:
+    asked = party_names(tr, [p for p in still_to_confirm(partnership) if p not in unreached])
     text = tr.mrkdwn("Partnership #{number} is proposed. Its terms went to {states} to confirm; it is active once "
                      "every party has.", number=partnership.id, states=asked or "—")
     if unreached:
         text = Mrkdwn(text + " " + tr.mrkdwn(
             "{states} have no focal point registered yet: ask them to register with `/pfp register`.",
-            states=", ".join(tr.country(code) for code in unreached)))
+            states=party_names(tr, unreached)))
     return text
 
 
@@ -216,7 +227,7 @@ STATUSES = {PartnershipStatus.PROPOSED: N_("waiting for confirmations"), Partner
 
 def status_line(tr: Translator, partnership: Partnership) -> Mrkdwn:
     if partnership.status == PartnershipStatus.PROPOSED:
-        waiting = ", ".join(tr.country(code) for code in still_to_confirm(partnership))
+        waiting = party_names(tr, still_to_confirm(partnership))
         return tr.mrkdwn("*Status:* waiting for confirmations from {states}", states=waiting)
     return tr.mrkdwn("*Status:* {status}", status=tr._(STATUSES[partnership.status]))
 

@@ -10,21 +10,21 @@ from sqlalchemy.orm import Session
 from bot.notifier import Notifier, attempt
 from bot.partnerships import blocks
 from bot.partnerships.rules import still_to_confirm
-from storage.models import Partnership
-from storage.people import focal_point_of
+from storage.models import Partnership, PartnershipParty
+from storage.partnerships import contact_of
 
 log = logging.getLogger(__name__)
 
 
-def ask_parties(session: Session, notifier: Notifier, partnership: Partnership) -> list[str]:
-    """The terms, with Confirm, to each party still to confirm them; returns the States that could not be
-    asked (no focal point yet), for whoever formed it to hear of."""
+def ask_parties(session: Session, notifier: Notifier, partnership: Partnership) -> list[PartnershipParty]:
+    """The terms, with Confirm, to each party still to confirm them; returns the parties that could not be
+    asked (a State with no focal point yet), for whoever formed it to hear of."""
     unreached = []
-    for state_code in still_to_confirm(partnership):
-        focal_point = focal_point_of(session, state_code)
+    for party in still_to_confirm(partnership):
+        focal_point = contact_of(session, party)
         if focal_point is None:
-            log.info("partnership %s: %s has no focal point to ask", partnership.id, state_code)
-            unreached.append(state_code)
+            log.info("partnership %s: %s has nobody to ask", partnership.id, party.key)
+            unreached.append(party)
             continue
         attempt("put a partnership's terms to a party", lambda p=focal_point: notifier.notify(
             p, lambda tr: blocks.terms_message(tr, partnership)))
@@ -34,7 +34,7 @@ def ask_parties(session: Session, notifier: Notifier, partnership: Partnership) 
 def tell_active(session: Session, notifier: Notifier, partnership: Partnership) -> None:
     """Every party's focal point hears that the partnership is active."""
     for party in partnership.parties:
-        focal_point = focal_point_of(session, party.state_code) if party.state_code else None
+        focal_point = contact_of(session, party)
         if focal_point is not None:
             attempt("tell a party its partnership is active", lambda p=focal_point: notifier.notify(
                 p, lambda tr: blocks.active_message(tr, partnership)))

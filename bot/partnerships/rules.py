@@ -25,7 +25,7 @@ from storage.partnerships import (
     get_partnership,
     locked_partnership,
     needs_by_id,
-    partnerships_of_state,
+    partnerships_of,
 )
 
 RESPONSIBILITIES_MAX = 1500
@@ -108,7 +108,7 @@ def read_terms_form(values: Mapping[str, Any], parties: Parties, *, language: st
 def snapshot(partnership: Partnership) -> dict:
     return {"status": partnership.status.value, "version": partnership.version, "kind": partnership.kind,
             "state": partnership.state_code, "terms": partnership.terms,
-            "parties": {p.state_code: p.confirmed_version for p in partnership.parties}}
+            "parties": {p.key: p.confirmed_version for p in partnership.parties}}
 
 
 def form(session: Session, actor: Person, proposal: Proposal, *, now: datetime) -> Partnership:
@@ -180,10 +180,23 @@ def propose_change(session: Session, actor: Person, partnership_id: int, terms: 
     return partnership
 
 
-def still_to_confirm(partnership: Partnership) -> list[str]:
-    """The parties (State codes) that have not confirmed the terms as they stand."""
-    return [p.state_code for p in partnership.parties
-            if p.state_code and p.confirmed_version != partnership.version]
+def still_to_confirm(partnership: Partnership) -> list[PartnershipParty]:
+    """The parties that have not confirmed the terms as they stand."""
+    return [p for p in partnership.parties if p.confirmed_version != partnership.version]
+
+
+def speaks_for(person: Person | None, party: PartnershipParty) -> bool:
+    """A State's delegates speak for it, an organisation's people for it; nobody for another."""
+    if person is None:
+        return False
+    if party.state_code is not None:
+        return person.state_code == party.state_code
+    return person.organisation_id is not None and person.organisation_id == party.organisation_id
+
+
+def party_of(person: Person | None, partnership: Partnership) -> PartnershipParty | None:
+    """The party to `partnership` that `person` speaks for, if any."""
+    return next((p for p in partnership.parties if speaks_for(person, p)), None)
 
 
 def oversees(person: Person | None) -> bool:
@@ -195,7 +208,7 @@ def can_see(person: Person | None, partnership: Partnership) -> bool:
     """A partnership's terms are its parties' and those who oversee them, no one else's."""
     if person is None:
         return False
-    return oversees(person) or any(p.state_code == person.state_code for p in partnership.parties if p.state_code)
+    return oversees(person) or party_of(person, partnership) is not None
 
 
 def shown(session: Session, person: Person, partnership_id: int) -> Partnership:
@@ -209,9 +222,8 @@ def shown(session: Session, person: Person, partnership_id: int) -> Partnership:
 
 def mine(session: Session, person: Person) -> list[Partnership]:
     """The partnerships a person follows: their State's, or all of them for those who oversee them."""
-    if oversees(person):
-        return partnerships_of_state(session, None)
-    return partnerships_of_state(session, person.state_code) if person.state_code else []
+    return partnerships_of(session, state_code=person.state_code, organisation_id=person.organisation_id,
+                           everyone=oversees(person))
 
 
 def get(session: Session, partnership_id: int) -> Partnership:
@@ -230,7 +242,7 @@ def _party_to(session: Session, actor: Person, partnership_id: int, *, action: s
     partnership = locked_partnership(session, partnership_id)
     if partnership is None:
         raise _not_found(partnership_id)
-    if not any(p.state_code == actor.state_code for p in partnership.parties if p.state_code):
+    if party_of(actor, partnership) is None:
         raise NotAuthorised(
             N_("Only the delegates of a party to this partnership can answer for it. Nothing was changed."),
             refusal=Refusal(actor.slack_user_id, "partnership.refused", f"partnership:{partnership_id}", action))
@@ -238,7 +250,5 @@ def _party_to(session: Session, actor: Person, partnership_id: int, *, action: s
 
 
 def _confirm_own(partnership: Partnership, actor: Person, *, now: datetime) -> None:
-    for party in partnership.parties:
-        if party.state_code is not None and party.state_code == actor.state_code:
-            party.confirmed_version, party.confirmed_by, party.confirmed_at = (
-                partnership.version, actor.slack_user_id, now)
+    if (party := party_of(actor, partnership)) is not None:
+        party.confirmed_version, party.confirmed_by, party.confirmed_at = partnership.version, actor.slack_user_id, now
