@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Need, Partnership, PartnershipParty, PartnershipStatus, Person
+from storage.models import CheckInAnswer, Need, Partnership, PartnershipParty, PartnershipStatus, Person
 from storage.people import contact_of_organisation, focal_point_of
 
 
@@ -58,3 +58,14 @@ def partnerships_of(session: Session, *, state_code: str | None = None,
                  else PartnershipParty.organisation_id == organisation_id)
         query = query.where(Partnership.id.in_(select(PartnershipParty.partnership_id).where(party)))
     return list(session.scalars(query))
+
+
+def answers_of(session: Session, partnership_ids: list[int]) -> dict[int, list[CheckInAnswer]]:
+    """The check-in answers of these partnerships, by partnership, oldest first."""
+    found: dict[int, list[CheckInAnswer]] = {pid: [] for pid in partnership_ids}
+    if partnership_ids:
+        query = (select(CheckInAnswer).where(CheckInAnswer.partnership_id.in_(partnership_ids))
+                 .order_by(CheckInAnswer.due, CheckInAnswer.answered_at))
+        for answer in session.scalars(query):
+            found[answer.partnership_id].append(answer)
+    return found

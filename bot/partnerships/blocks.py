@@ -69,6 +69,12 @@ def party_names(tr: Translator, parties: list[PartnershipParty]) -> str:
     return ", ".join(party_name(tr, p) for p in parties)
 
 
+def progress_bar(fraction: float, width: int = 10) -> str:
+    """A text bar for Block Kit, which draws none: ▓▓▓▓░░░░░░ 40 %."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "▓" * filled + "░" * (width - filled) + f" {round(fraction * 100)} %"
+
+
 def heading(tr: Translator, partnership: Partnership) -> str:
     return tr.mrkdwn("*Partnership #{number} for {state}* ({kind})", number=partnership.id,
                      state=StateCode(partnership.state_code), kind=tr._(KINDS[Kind(partnership.kind)]))
