@@ -67,12 +67,17 @@ _STATE_OPTIONS_LOCK = threading.Lock()
 def state_options(tr: Translator, states: list[StateParty]) -> tuple[list[Option] | None, list[OptionGroup] | None]:
     """States for a select: plain options up to 100, else groups by letter (Slack's limit); kept per
     language and list of States, as every form and browse shows them."""
-    key = (tr.language, tuple(sorted(s.code for s in states)))
+    return country_options(tr, [s.code for s in states])
+
+
+def country_options(tr: Translator, codes: list[str]) -> tuple[list[Option] | None, list[OptionGroup] | None]:
+    """Countries for a select, by their names in the reader's language (see state_options)."""
+    key = (tr.language, tuple(sorted(codes)))
     with _STATE_OPTIONS_LOCK:
         kept = _STATE_OPTIONS.get(key)
     if kept is not None:
         return list(kept[0]) if kept[0] is not None else None, list(kept[1]) if kept[1] is not None else None
-    named = sorted(((tr.country(s.code), s.code) for s in states), key=lambda pair: pair[0].casefold())
+    named = sorted(((tr.country(code), code) for code in codes), key=lambda pair: pair[0].casefold())
     options: list[Option] | None = [Option(value=code, text=name[:75]) for name, code in named]
     groups: list[OptionGroup] | None = None
     if len(named) > 100:

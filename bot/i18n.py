@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -150,6 +151,24 @@ def is_territory(code: str) -> bool:
         len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
         and code in _locale(DEFAULT_LANGUAGE).territories
     )
+
+
+def territories() -> list[str]:
+    """Every country or territory CLDR knows, by code: where an organisation can have its seat."""
+    return sorted(code for code in _locale(DEFAULT_LANGUAGE).territories if is_territory(code))
+
+
+def fold(text: str) -> str:
+    """A name as compared: case, accents and spacing set aside, so "Côte  d'Ivoire" and "cote d'ivoire" are one."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@cache
+def country_names_folded() -> frozenset[str]:
+    """Every country's name, folded, in the bot's languages: a name no organisation may take."""
+    return frozenset(fold(name) for language in LANGUAGES for code, name in _locale(language).territories.items()
+                     if is_territory(code))
 
 
 @cache

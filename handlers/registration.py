@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import Ack, App, BoltContext
 
 from bot import payloads
@@ -11,11 +13,14 @@ from bot.registration import rules as registration
 from bot.registration.blocks import (
     APPROVE_ACTION,
     DECLINE_ACTION,
+    ORGANISATION_CALLBACK,
     REGISTER_ACTION,
+    REGISTER_ORGANISATION_ACTION,
     REGISTRATION_CALLBACK,
     decided_blocks,
     decision_message,
     form_title,
+    organisation_modal,
     registration_modal,
     replaced_focal_point_message,
     review_blocks,
@@ -29,7 +34,9 @@ from handlers.modals import after_ack, open_then_fill
 def register(app: App, pfp: Subcommands) -> None:
     pfp.add("register")(register_command)
     app.action(REGISTER_ACTION)(register_button)
+    app.action(REGISTER_ORGANISATION_ACTION)(register_organisation_button)
     app.view(REGISTRATION_CALLBACK)(submit_registration)
+    app.view(ORGANISATION_CALLBACK)(submit_organisation)
     app.action(APPROVE_ACTION)(decide)
     app.action(DECLINE_ACTION)(decide)
 
@@ -45,8 +52,26 @@ def _open_form(ack: Ack, context: BoltContext, body: dict, trigger_id: str) -> N
     open_then_fill(context, trigger_id, form_title(context["tr"]), build, body=body)
 
 
-def register_command(ack: Ack, command: dict, context: BoltContext, **_: object) -> None:
-    _open_form(ack, context, command, payloads.trigger_id(command))  # a command's body is the command
+def _open_organisation_form(ack: Ack, context: BoltContext, body: dict, trigger_id: str) -> None:
+    ack()
+
+    def build():  # type: ignore[no-untyped-def]
+        registration.check_can_register_organisation(context["db"], context["person"])
+        return organisation_modal(context["tr"])
+
+    open_then_fill(context, trigger_id, form_title(context["tr"]), build, body=body)
+
+
+def register_command(ack: Ack, args: str, command: dict, context: BoltContext, **_: object) -> None:
+    # A command's body is the command.
+    if args.lower() in ("organisation", "organization", "organisme", "organización", "organizacion"):
+        _open_organisation_form(ack, context, command, payloads.trigger_id(command))
+    else:
+        _open_form(ack, context, command, payloads.trigger_id(command))
+
+
+def register_organisation_button(ack: Ack, body: dict, context: BoltContext) -> None:
+    _open_organisation_form(ack, context, body, payloads.trigger_id(body))
 
 
 def register_button(ack: Ack, body: dict, context: BoltContext) -> None:
@@ -63,7 +88,25 @@ def submit_registration(ack: Ack, body: dict, view: dict, context: BoltContext) 
     except FieldErrors as invalid:
         ack(**field_errors(tr, invalid))
         return
-    ack(response_action="update", view=submitted_view(tr, form.state_code))
+    ack(response_action="update", view=submitted_view(tr, tr.country(form.state_code)))
+    after_ack(body, context, _store_and_tell(context, form))
+
+
+def submit_organisation(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    tr = context["tr"]
+    registration.check_can_register_organisation(context["db"], context["person"])
+    try:
+        form = registration.validate_organisation(payloads.form_values(view))
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack(response_action="update", view=submitted_view(tr, form.name))
+    after_ack(body, context, _store_and_tell(context, form))
+
+
+def _store_and_tell(context: BoltContext,
+                    form: registration.RegistrationForm | registration.OrganisationForm) -> Callable[[], None]:
+    session, person, now = context["db"], context["person"], context["clock"].now()
 
     def store_and_tell() -> None:
         request = registration.submit(session, person, form, now=now)
@@ -74,7 +117,7 @@ def submit_registration(ack: Ack, body: dict, view: dict, context: BoltContext) 
             registration.record_review_message(session, request, channel=where[0], ts=where[1])
             session.commit()
 
-    after_ack(body, context, store_and_tell)
+    return store_and_tell
 
 
 def decide(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import Person, RegistrationRequest, RequestStatus
+from storage.models import Organisation, OrganisationType, Person, RegistrationRequest, RequestStatus
 from storage.review import move
 
 
@@ -67,3 +68,19 @@ def focal_point_of(session: Session, state_code: str) -> Person | None:
 def contact_of_organisation(session: Session, organisation_id: int) -> Person | None:
     """Who the bot writes to for an organisation: the first of its people ISU staff approved."""
     return session.scalar(select(Person).where(Person.organisation_id == organisation_id).order_by(Person.id).limit(1))
+
+
+def find_or_add_organisation(session: Session, *, name: str, key: str, type: OrganisationType, seat_country: str,
+                             now: datetime) -> Organisation:
+    """The organisation of that (folded) name, recorded on its first approved registration; two approvals
+    racing for a new one record it once (its name_key is unique)."""
+    found = session.scalar(select(Organisation).where(Organisation.name_key == key))
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            organisation = Organisation(name=name, name_key=key, type=type, seat_country=seat_country, created_at=now)
+            session.add(organisation)
+        return organisation
+    except IntegrityError:
+        return session.scalars(select(Organisation).where(Organisation.name_key == key)).one()

@@ -22,6 +22,7 @@ def snapshot(person: Person) -> dict[str, Any]:
     """What an audit entry keeps of a person's standing."""
     return {
         "state": person.state_code,
+        "organisation": person.organisation_id,
         "focal_point": person.is_focal_point,
         "roles": sorted(role.role.value for role in person.roles),
     }

@@ -1,5 +1,6 @@
 """Registration: a person asks to be recorded as a delegate (and maybe the focal point) of a State
-Party; ISU staff approve or decline. Only an approval changes who represents a State."""
+Party, or as speaking for an organisation (a UN agency, the ICRC, civil society, an operator, a company);
+ISU staff approve or decline. Only an approval changes who represents a State or an organisation."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound, Refusal
-from bot.i18n import is_territory
+from bot.i18n import country_names_folded, fold, is_territory
 from bot.registration.people import is_isu, snapshot
 from bot.text import SlackUser, StateCode
 from storage import audit
-from storage.models import Person, RegistrationRequest, RequestStatus, StateParty
-from storage.people import close_request, focal_point_of, get_request, pending_request_of
+from storage.models import OrganisationType, Person, RegistrationRequest, RequestStatus, StateParty
+from storage.people import (
+    close_request,
+    find_or_add_organisation,
+    focal_point_of,
+    get_request,
+    pending_request_of,
+)
 from storage.states import PARTIES, get_state
 
 # Block IDs of the registration modal, named once so the form and its errors agree.
@@ -23,12 +30,22 @@ STATE_BLOCK = "state"
 FOCAL_POINT_BLOCK = "focal_point"
 POSITION_BLOCK = "position"
 POSITION_MAX = 200
+ORGANISATION_BLOCK, ORGANISATION_TYPE_BLOCK, SEAT_BLOCK = "organisation", "organisation_type", "seat"
+ORGANISATION_MAX = 200
 
 
 @dataclass(frozen=True)
 class RegistrationForm:
     state_code: str
     wants_focal_point: bool
+    position: str | None
+
+
+@dataclass(frozen=True)
+class OrganisationForm:
+    name: str
+    type: OrganisationType
+    seat_country: str
     position: str | None
 
 
@@ -65,6 +82,53 @@ def check_can_register(session: Session, person: Person) -> None:
         )
 
 
+def check_can_register_organisation(session: Session, person: Person) -> None:
+    """A State's delegate speaks for their State: they do not also register for an organisation."""
+    check_can_register(session, person)
+    if person.state_code is not None:
+        raise Conflict(N_("You are registered as a delegate of {state}, so you cannot also speak for an organisation. "
+                          "To change this, write to ISU staff."), state=StateCode(person.state_code))
+    if person.organisation is not None:
+        raise Conflict(N_("You are already registered for {organisation}. To change this, write to ISU staff."),
+                       organisation=person.organisation.name)
+
+
+def _position(values: dict[str, str | None], errors: dict[str, tuple[str, dict[str, object]]]) -> str | None:
+    position = (values.get(POSITION_BLOCK) or "").strip() or None
+    if position is not None and len(position) > POSITION_MAX:
+        errors[POSITION_BLOCK] = (
+            N_("Please shorten this to {limit} characters (it has {length})."),
+            {"limit": POSITION_MAX, "length": len(position)},
+        )
+    return position
+
+
+def validate_organisation(values: dict[str, str | None]) -> OrganisationForm:
+    """The organisation's form: its name (never a country's: an organisation does not register as a State),
+    its type and the country of its seat; every problem on its own field."""
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    name = " ".join((values.get(ORGANISATION_BLOCK) or "").split())
+    if not name:
+        errors[ORGANISATION_BLOCK] = (N_("Write the name of your organisation."), {})
+    elif len(name) > ORGANISATION_MAX:
+        errors[ORGANISATION_BLOCK] = (N_("Please shorten this to {limit} characters (it has {length})."),
+                                      {"limit": ORGANISATION_MAX, "length": len(name)})
+    elif fold(name) in country_names_folded():
+        errors[ORGANISATION_BLOCK] = (
+            N_("{name} is the name of a country: an organisation cannot register as a State. To represent a "
+               "State Party, type `/pfp register`."), {"name": name})
+    kind = values.get(ORGANISATION_TYPE_BLOCK)
+    if kind not in {t.value for t in OrganisationType}:
+        errors[ORGANISATION_TYPE_BLOCK] = (N_("Please choose one of the options."), {})
+    seat = (values.get(SEAT_BLOCK) or "").strip().upper()
+    if not is_territory(seat):
+        errors[SEAT_BLOCK] = (N_("Choose the country of its seat from the list."), {})
+    position = _position(values, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return OrganisationForm(name=name, type=OrganisationType(kind), seat_country=seat, position=position)
+
+
 def validate(session: Session, person: Person, values: dict[str, str | None], *, today: date) -> RegistrationForm:
     """Checks the modal's values; every problem is reported at once, on its own field."""
     errors: dict[str, tuple[str, dict[str, object]]] = {}
@@ -89,12 +153,10 @@ def validate(session: Session, person: Person, values: dict[str, str | None], *,
     focal = values.get(FOCAL_POINT_BLOCK)
     if focal not in ("yes", "no"):
         errors[FOCAL_POINT_BLOCK] = (N_("Say whether you are your State's focal point."), {})
-    position = (values.get(POSITION_BLOCK) or "").strip() or None
-    if position is not None and len(position) > POSITION_MAX:
-        errors[POSITION_BLOCK] = (
-            N_("Please shorten this to {limit} characters (it has {length})."),
-            {"limit": POSITION_MAX, "length": len(position)},
-        )
+    position = _position(values, errors)
+    if not errors and person.organisation_id is not None:
+        errors[STATE_BLOCK] = (N_("You speak for {organisation}: an organisation cannot register as a State. To "
+                                  "change this, write to ISU staff."), {"organisation": person.organisation.name})
     if not errors and person.state_code == code and (focal == "no" or person.is_focal_point):
         errors[STATE_BLOCK] = (N_("You are already registered as a delegate of {state}."), {"state": StateCode(code)})
     if errors:
@@ -102,16 +164,27 @@ def validate(session: Session, person: Person, values: dict[str, str | None], *,
     return RegistrationForm(state_code=code, wants_focal_point=focal == "yes", position=position)
 
 
-def submit(session: Session, person: Person, form: RegistrationForm, *, now: datetime) -> RegistrationRequest:
-    check_can_register(session, person)
-    request = RegistrationRequest(
-        person_id=person.id,
-        state_code=form.state_code,
-        wants_focal_point=form.wants_focal_point,
-        position=form.position,
-        status=RequestStatus.PENDING,
-        requested_at=now,
-    )
+def submit(session: Session, person: Person, form: RegistrationForm | OrganisationForm, *,
+           now: datetime) -> RegistrationRequest:
+    if isinstance(form, OrganisationForm):
+        check_can_register_organisation(session, person)
+        request = RegistrationRequest(
+            person_id=person.id, organisation_name=form.name, organisation_type=form.type,
+            organisation_country=form.seat_country, wants_focal_point=False, position=form.position,
+            status=RequestStatus.PENDING, requested_at=now)
+        after = {"organisation": form.name, "type": form.type.value, "seat": form.seat_country,
+                 "position": form.position}
+    else:
+        check_can_register(session, person)
+        request = RegistrationRequest(
+            person_id=person.id,
+            state_code=form.state_code,
+            wants_focal_point=form.wants_focal_point,
+            position=form.position,
+            status=RequestStatus.PENDING,
+            requested_at=now,
+        )
+        after = {"state": form.state_code, "focal_point": form.wants_focal_point, "position": form.position}
     session.add(request)
     try:
         session.flush()
@@ -121,8 +194,7 @@ def submit(session: Session, person: Person, form: RegistrationForm, *, now: dat
         raise
     audit.record(
         session, at=now, actor=person.slack_user_id, action="registration.requested",
-        subject=f"registration:{request.id}",
-        after={"state": form.state_code, "focal_point": form.wants_focal_point, "position": form.position},
+        subject=f"registration:{request.id}", after=after,
     )
     return request
 
@@ -158,7 +230,14 @@ def decide(session: Session, *, request_id: int, actor: Person, approve: bool, n
     person = request.person
     before = snapshot(person)
     replaced: Person | None = None
-    if approve:
+    if approve and request.organisation_name is not None:
+        organisation = find_or_add_organisation(
+            session, name=request.organisation_name, key=fold(request.organisation_name),
+            type=request.organisation_type or OrganisationType.INTERNATIONAL,
+            seat_country=request.organisation_country or "ZZ", now=now)
+        person.state_code, person.is_focal_point, person.organisation = None, False, organisation
+        session.flush()
+    elif approve:
         if person.state_code != request.state_code:
             person.is_focal_point = False
         if request.wants_focal_point:

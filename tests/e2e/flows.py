@@ -223,3 +223,37 @@ def shown_view(bot) -> dict:  # type: ignore[no-untyped-def]
     calls = [c for c in bot.fake.calls if c.method in ("views.open", "views.push", "views.update")]
     assert calls, "no modal was opened"
     return calls[-1].body["view"]
+
+
+ORGANISATION_TYPES = {"organisation": "plain_text_input", "organisation_type": "radio_buttons",
+                      "seat": "static_select", "position": "plain_text_input"}
+
+
+def submit_organisation(bot, user_id: str, *, name: str | None = "Mines Advisory Group",
+                        type: str | None = "operator", seat: str | None = "GB",
+                        position: str | None = None) -> Response:
+    """Submits the organisation's registration form (`/pfp register organisation`)."""
+    values = {"organisation": name, "organisation_type": type, "seat": seat, "position": position}
+    payload = form_submission(user_id, "registration.organisation", values, types=ORGANISATION_TYPES,
+                              trigger_id=bot.fake.new_trigger_id(user_id))
+    response = bot.slack.interaction(payload)
+    bot.settle()
+    return response
+
+
+def organisation_member(bot, user_id: str, name: str = "Mines Advisory Group", *, type: str = "operator",
+                        seat: str = "GB", locale: str = "en-GB") -> int:
+    """Someone an approved registration left speaking for an organisation; returns the organisation's id."""
+    from bot.i18n import fold
+    from bot.registration.people import meet
+    from storage.models import OrganisationType
+    from storage.people import find_or_add_organisation
+
+    bot.fake.set_user(user_id, locale=locale)
+    with bot.session() as session:
+        person = meet(session, user_id, now=bot.clock.now(), fetch_locale=lambda: locale)
+        organisation = find_or_add_organisation(session, name=name, key=fold(name), type=OrganisationType(type),
+                                                seat_country=seat, now=bot.clock.now())
+        person.organisation = organisation
+        session.commit()
+        return organisation.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.registration.blocks import REGISTER_ACTION
+from bot.registration.blocks import REGISTER_ACTION, REGISTER_ORGANISATION_ACTION
 from tests.e2e.flows import shown_view
 
 
@@ -20,7 +20,7 @@ def test_home_invites_an_unregistered_person_to_register_and_the_button_opens_th
     view = open_home(bot, "UDELEG1")
     assert view["type"] == "home"
     buttons = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == [REGISTER_ACTION]
+    assert [b["action_id"] for b in buttons] == [REGISTER_ACTION, REGISTER_ORGANISATION_ACTION]
 
     payload = {
         "type": "block_actions", "user": {"id": "UDELEG1", "team_id": "T0TEAM"}, "team": {"id": "T0TEAM"},
@@ -31,6 +31,11 @@ def test_home_invites_an_unregistered_person_to_register_and_the_button_opens_th
     assert bot.slack.interaction(payload).status == 200
     bot.settle()
     assert shown_view(bot)["callback_id"] == "registration"
+
+    payload["trigger_id"] = bot.fake.new_trigger_id("UDELEG1")
+    payload["actions"][0]["action_id"] = REGISTER_ORGANISATION_ACTION
+    assert bot.slack.interaction(payload).status == 200
+    assert shown_view(bot)["callback_id"] == "registration.organisation"
 
 
 def test_home_in_spanish(bot):

@@ -32,7 +32,8 @@ def test_register_is_approved_and_the_delegate_gets_a_direct_message(bot):
     response = bot.slack.command("/pfp", "register", user_id=DELEGATE)
     assert response.status == 200
     modal = shown_view(bot)
-    offered = {o["value"] for group in modal["blocks"][1]["element"]["option_groups"] for o in group["options"]}
+    [states] = [b for b in modal["blocks"] if b.get("block_id") == "state"]
+    offered = {o["value"] for group in states["element"]["option_groups"] for o in group["options"]}
     assert {"FR", "KH", "CO"} <= offered
     assert not {"US", "EE", "RU"} & offered  # never a State Party, withdrawn, never a State Party
 
@@ -71,8 +72,8 @@ def test_the_audit_keeps_who_what_when_before_and_after(bot):
     assert change.actor == ADMIN
     assert change.subject == f"person:{DELEGATE}"
     assert change.at == datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
-    assert change.before == {"state": None, "focal_point": False, "roles": []}
-    assert change.after == {"state": "KH", "focal_point": True, "roles": []}
+    assert change.before == {"state": None, "organisation": None, "focal_point": False, "roles": []}
+    assert change.after == {"state": "KH", "organisation": None, "focal_point": True, "roles": []}
 
 
 def test_decline_changes_nothing_about_the_person_and_tells_them(bot):
