@@ -31,8 +31,8 @@ def publish_home(body: dict, event: dict, context: BoltContext) -> None:
 def publish(context: BoltContext) -> None:
     session, person, tr, now = context["db"], context["person"], context["tr"], context["clock"].now()
     extra = next_dates(tr, calendar.upcoming(session, now.date(), limit=3))
-    if person.state_code is not None:
-        entries = p.state_entries(session, person.state_code)
+    if person.state_code is not None or person.organisation_id is not None:
+        entries = p.own_entries(session, person)
         due = [e for e in entries if p.is_due_for_update(e, now)]
         extra += home_sections(tr, entries=entries, waiting=matching.waiting_for(session, person), due=due, now=now)
     extra += home_meetings(tr, open_requests=meeting_rules.open_requests(meeting_rules.requests_for(session, person)),

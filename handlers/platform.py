@@ -51,8 +51,8 @@ def register(app: App, pfp: Subcommands) -> None:
 def post_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
     """"Post a need" or "Post an offer", from a reminder: the same form as `/need` or `/offer`."""
     trigger = payloads.trigger_id(body)
-    p.require_delegate(context["person"])
     side: p.Side = "need" if action["action_id"] == POST_NEED else "offer"
+    p.require_poster(context["person"], side)
     ack()
     open_now(body, context, trigger, lambda: _form(context, side, None, payloads.channel_of(body)))
 
@@ -74,7 +74,7 @@ def entry_command(ack: Ack, command: dict, body: dict, context: BoltContext) -> 
         return
     trigger = payloads.trigger_id(command)
     if text.lower() in ("", "new"):
-        p.require_delegate(person)
+        p.require_poster(person, side)
         ack()
         open_now(body, context, trigger, lambda: _form(context, side, None, channel))
         return
@@ -102,7 +102,7 @@ def submit_entry(ack: Ack, body: dict, view: dict, context: BoltContext) -> None
     now = context["clock"].now()
     entry_id, channel = read_metadata(view)
     values = payloads.form_values(view)
-    p.require_delegate(person)  # refused before the acknowledgement: it needs no database
+    p.require_poster(person, side)  # refused before the acknowledgement: it needs no database
     try:
         form = (
             p.read_need_form(values, language=tr.language)

@@ -22,12 +22,17 @@ Entry = Need | Offer
 
 
 def visible(model: type[Entry], visibilities: Collection[Visibility], own_state: str | None,
-            everything: bool) -> ColumnElement[bool]:
-    """The SQL form of Viewer.can_view (bot/platform/rules.py): own State's entries, or what visibility allows."""
+            everything: bool, own_organisation: int | None = None) -> ColumnElement[bool]:
+    """The SQL form of Viewer.can_view (bot/platform/rules.py): own State's (or organisation's) entries, or
+    what visibility allows."""
     if everything:
         return and_(True)
     allowed = and_(model.visibility.in_(list(visibilities)), model.status != EntryStatus.WITHDRAWN)
-    return or_(model.state_code == own_state, allowed) if own_state else allowed
+    if own_state:
+        return or_(model.state_code == own_state, allowed)
+    if own_organisation is not None and model is Offer:
+        return or_(Offer.organisation_id == own_organisation, allowed)
+    return allowed
 
 
 def _has_bit(column, value: int) -> ColumnElement[bool]:
@@ -126,7 +131,8 @@ def best_offers_for(session: Session, *, state_code: str, region: Region, area: 
     query = (
         select(*OFFER_FIELDS)
         .where(
-            Offer.status.in_(CURRENT), Offer.confirmed_at >= fresh_since, Offer.state_code != state_code,
+            Offer.status.in_(CURRENT), Offer.confirmed_at >= fresh_since,
+            or_(Offer.state_code.is_(None), Offer.state_code != state_code),  # an organisation's is never its own
             _has_bit(Offer.areas, bit(area)), _has_bit(Offer.kinds, sum(kinds)), or_(named, in_region, anywhere),
         )
         .order_by(total.desc(), Offer.id)
@@ -135,7 +141,7 @@ def best_offers_for(session: Session, *, state_code: str, region: Region, area: 
     return session.execute(query).all()
 
 
-def best_needs_for(session: Session, *, state_code: str, areas: Collection[Area], kinds: Collection[int],
+def best_needs_for(session: Session, *, state_code: str | None, areas: Collection[Area], kinds: Collection[int],
                    countries: Collection[str], regions: Collection[Region], offered_languages: int,
                    speaking_states: Collection[str], amount: Decimal | None, currency: str | None,
                    starts_on: date | None, ends_on: date | None, fresh_since: datetime, weights: Weights,
@@ -162,7 +168,8 @@ def best_needs_for(session: Session, *, state_code: str, areas: Collection[Area]
         select(*NEED_FIELDS)
         .join(StateParty, StateParty.code == Need.state_code)
         .where(
-            Need.status.in_(CURRENT), Need.confirmed_at >= fresh_since, Need.state_code != state_code,
+            Need.status.in_(CURRENT), Need.confirmed_at >= fresh_since,
+            *([Need.state_code != state_code] if state_code else []),  # an organisation's offer: any State's need
             Need.area.in_(list(areas)), _has_bit(Need.kinds, sum(kinds)), *where_place,
         )
         .order_by(total.desc(), Need.id)
@@ -207,10 +214,11 @@ def add_match(session: Session, *, need_id: int, offer_id: int, score: float, re
     return session.execute(statement).scalar_one_or_none()
 
 
-def matches_waiting_for(session: Session, state_code: str) -> list[Match]:
-    """Matches the State has not answered yet, on either side, that nobody dismissed."""
+def matches_waiting_for(session: Session, state_code: str | None, organisation_id: int | None = None) -> list[Match]:
+    """Matches the State (or the organisation, on its offers' side) has not answered yet, that nobody dismissed."""
     need_side = and_(Need.state_code == state_code, Match.need_answer == Answer.WAITING)
-    offer_side = and_(Offer.state_code == state_code, Match.offer_answer == Answer.WAITING)
+    offer_side = and_(Offer.state_code == state_code if state_code else Offer.organisation_id == organisation_id,
+                      Match.offer_answer == Answer.WAITING)
     query = (
         select(Match)
         .join(Need, Need.id == Match.need_id)
@@ -238,9 +246,10 @@ class BrowseQuery:
 
 
 def browse(session: Session, model: type[Entry], query: BrowseQuery, *, visibilities: Collection[Visibility],
-           own_state: str | None, everything: bool, fresh_since: datetime) -> tuple[list[Entry], int]:
+           own_state: str | None, everything: bool, fresh_since: datetime,
+           own_organisation: int | None = None) -> tuple[list[Entry], int]:
     """One page of entries the viewer may see, newest first, and how many there are in all."""
-    conditions: list[ColumnElement[bool]] = [visible(model, visibilities, own_state, everything)]
+    conditions: list[ColumnElement[bool]] = [visible(model, visibilities, own_state, everything, own_organisation)]
     if query.status == "current":
         conditions += [model.status.in_(CURRENT), model.confirmed_at >= fresh_since]
     elif query.status == "stale":
@@ -263,6 +272,12 @@ def browse(session: Session, model: type[Entry], query: BrowseQuery, *, visibili
         .offset(query.offset).limit(query.limit)
     )
     return list(page), total
+
+
+def offers_of_organisation(session: Session, organisation_id: int) -> list[Offer]:
+    query = (select(Offer).where(Offer.organisation_id == organisation_id, Offer.status != EntryStatus.WITHDRAWN)
+             .order_by(Offer.updated_at.desc()))
+    return list(session.scalars(query))
 
 
 def entries_of_state(session: Session, model: type[Entry], state_code: str) -> list[Entry]:

@@ -197,7 +197,7 @@ def entry_summary(tr: Translator, entry: p.Entry, *, full: bool = False, descrip
         kinds = _labels(tr, entry.kinds, Kind, KINDS)
     lines = [
         tr.mrkdwn("*{heading} · {title}*", heading=entry_heading(tr, entry), title=entry.title),
-        tr.mrkdwn("{state} · {what} · {kinds}", state=StateCode(entry.state_code), what=what, kinds=kinds),
+        tr.mrkdwn("{state} · {what} · {kinds}", state=p.poster(entry), what=what, kinds=kinds),
     ]
     if description:
         text = entry.description if full or len(entry.description) <= 280 else entry.description[:279] + "…"
@@ -279,7 +279,7 @@ def announcement(tr: Translator, entry: p.Entry, *, now: datetime) -> tuple[str,
     text = (
         tr.mrkdwn("New need for assistance from {state}", state=StateCode(entry.state_code))
         if isinstance(entry, Need)
-        else tr.mrkdwn("New offer of assistance from {state}", state=StateCode(entry.state_code))
+        else tr.mrkdwn("New offer of assistance from {state}", state=p.poster(entry))
     )
     return text, [section(f"*{text}*"), *entry_card(tr, entry, now=now, actions=False)]
 
@@ -332,7 +332,7 @@ def match_message(tr: Translator, match: Match, *, for_side: p.Side) -> tuple[st
     if for_side == "need":
         text = tr.mrkdwn(
             "{state} may be able to help with your need #{need}: their offer #{offer} “{title}”.",
-            state=StateCode(match.offer.state_code), need=match.need_id, offer=match.offer_id,
+            state=p.poster(match.offer), need=match.need_id, offer=match.offer_id,
             title=match.offer.title,
         )
     else:
@@ -360,7 +360,7 @@ def matches_section(tr: Translator, matches: list[Match], *, side: p.Side) -> li
         other = match.offer if side == "need" else match.need
         blocks.append(section(tr.mrkdwn(
             "{heading} · {state} · {title} — score {score}\n{reasons}", heading=entry_heading(tr, other),
-            state=StateCode(other.state_code), title=other.title, score=f"{match.score:.2f}",
+            state=p.poster(other), title=other.title, score=f"{match.score:.2f}",
             reasons=reasons_in_words(tr, match.reasons))))
     return blocks
 

@@ -30,7 +30,7 @@ LEVELS: dict[Visibility, tuple[Visibility, ...]] = {
     Visibility.ISU: (Visibility.PUBLIC, Visibility.STATES, Visibility.ISU),
 }
 COLUMNS = (
-    "type", "number", "state_code", "state", "title", "description", "areas", "kinds", "challenges",
+    "type", "number", "state_code", "state", "organisation", "title", "description", "areas", "kinds", "challenges",
     "amount", "currency", "starts_on", "ends_on", "location", "regions", "countries", "languages",
     "capacity", "contact", "status", "visibility", "stale", "posted", "updated", "confirmed",
 )
@@ -60,7 +60,9 @@ def _record(side: str, entry: Any, now: datetime) -> dict[str, Any]:
         "type": side,
         "number": entry.id,
         "state_code": entry.state_code,
-        "state": country_name(entry.state_code, "en"),
+        "state": country_name(entry.state_code, "en") if entry.state_code else None,
+        # An organisation's offer names it instead of a State.
+        "organisation": entry.organisation.name if getattr(entry, "organisation", None) else None,
         "title": entry.title,
         "description": entry.description,
         "areas": [values["area"]] if is_need else values["areas"],

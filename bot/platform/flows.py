@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.notifier import Notifier, attempt
 from bot.platform.blocks import announcement, entry_view, match_message, saved_message
 from bot.platform.matching import best_for, contact_of, record_conversation, refresh
-from bot.platform.rules import Entry, Side, Viewer, find, may_change, side_label, side_of
+from bot.platform.rules import Entry, Side, Viewer, find, may_change, poster, side_label, side_of
 from bot.settings import Settings
 from bot.text import Channel, SlackUser, StateCode
 from storage.models import Match, Person
@@ -102,7 +102,7 @@ def start_conversation(notifier: Notifier, session: Session, match: Match) -> st
         "{need_contact} ({need_state}) and {offer_contact} ({offer_state}): you both asked to talk about "
         "need #{need} “{need_title}” and offer #{offer} “{offer_title}”. Over to you!",
         need_contact=SlackUser(need_contact.slack_user_id), need_state=StateCode(match.need.state_code),
-        offer_contact=SlackUser(offer_contact.slack_user_id), offer_state=StateCode(match.offer.state_code),
+        offer_contact=SlackUser(offer_contact.slack_user_id), offer_state=poster(match.offer),
         need=match.need_id, need_title=match.need.title, offer=match.offer_id, offer_title=match.offer.title,
     )
     notifier.post(channel_id, text)

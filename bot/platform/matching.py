@@ -58,7 +58,7 @@ class NeedFacts:
 @dataclass(frozen=True)
 class OfferFacts:
     id: int
-    state_code: str
+    state_code: str | None  # None for an organisation's offer: it is never "another State"
     kinds: int
     areas: int
     regions: int
@@ -229,8 +229,10 @@ def _region_of(session: Session, need: Need) -> Region:
 
 
 def contact_of(session: Session, entry: Entry) -> Person:
-    """Who hears about an entry's matches: its State's focal point, or else whoever posted it."""
-    return focal_point_of(session, entry.state_code) or session.get_one(Person, entry.posted_by)
+    """Who hears about an entry's matches: its State's focal point, or else (an organisation's offer too)
+    whoever posted it."""
+    focal_point = focal_point_of(session, entry.state_code) if entry.state_code else None
+    return focal_point or session.get_one(Person, entry.posted_by)
 
 
 def best_for(session: Session, need: Need, viewer_person: Person | None) -> list[Match]:
@@ -245,12 +247,12 @@ def best_for(session: Session, need: Need, viewer_person: Person | None) -> list
 
 def waiting_for(session: Session, person: Person) -> list[tuple[Match, Side]]:
     """Matches the person's State has still to answer, with the side it answers for."""
-    if person.state_code is None:
+    if person.state_code is None and person.organisation_id is None:
         return []
     viewer = Viewer.of(person)
     waiting = []
-    for match in queries.matches_waiting_for(session, person.state_code):
-        side: Side = "need" if match.need.state_code == person.state_code else "offer"
+    for match in queries.matches_waiting_for(session, person.state_code, person.organisation_id):
+        side: Side = "need" if viewer.owns(match.need) else "offer"
         other = match.offer if side == "need" else match.need
         if viewer.can_view(other):
             waiting.append((match, side))
@@ -269,9 +271,10 @@ def answer(session: Session, person: Person, match_id: int, *, accept: bool, now
     match = session.get(Match, match_id)
     if match is None:
         raise NotFound(N_("This match no longer exists."))
-    if person.state_code == match.need.state_code:
+    viewer = Viewer.of(person)
+    if viewer.owns(match.need):
         side: Side = "need"
-    elif person.state_code == match.offer.state_code:
+    elif viewer.owns(match.offer):
         side = "offer"
     else:
         raise NotAuthorised(N_("Only delegates of the two States concerned can answer this match."), refusal=Refusal(

@@ -59,6 +59,7 @@ class Viewer:
     state_code: str | None
     sees_everything: bool  # ISU staff and Committee members
     is_delegate: bool
+    organisation_id: int | None = None  # the organisation they speak for: a partner, never a State
 
     @classmethod
     def of(cls, person: Person | None) -> Viewer:
@@ -68,7 +69,15 @@ class Viewer:
             state_code=person.state_code,
             sees_everything=person.has_role(Role.ISU) or person.has_role(Role.COMMITTEE),
             is_delegate=person.state_code is not None,
+            organisation_id=person.organisation_id,
         )
+
+    def owns(self, entry: Entry) -> bool:
+        """Whether the viewer speaks for the State, or the organisation, the entry is posted for."""
+        if entry.state_code is not None:
+            return entry.state_code == self.state_code
+        organisation = getattr(entry, "organisation_id", None)
+        return organisation is not None and organisation == self.organisation_id
 
     @property
     def visibilities(self) -> frozenset[Visibility]:
@@ -80,7 +89,7 @@ class Viewer:
 
     def can_view(self, entry: Entry) -> bool:
         """The one rule of consent: a State's own entries, or what its chosen visibility allows."""
-        if self.sees_everything or entry.state_code == self.state_code:
+        if self.sees_everything or self.owns(entry):
             return True
         return entry.visibility in self.visibilities and entry.status != EntryStatus.WITHDRAWN
 
@@ -93,8 +102,20 @@ def is_due_for_update(entry: Entry, now: datetime) -> bool:
     return entry.status in CURRENT and entry.confirmed_at < now - DUE_FOR_UPDATE_AFTER
 
 
+def poster(entry: Entry) -> StateCode | str:
+    """Whom an entry is posted for, as messages name them: a State (in the reader's language) or an
+    organisation (by its name)."""
+    if entry.state_code is not None:
+        return StateCode(entry.state_code)
+    organisation = getattr(entry, "organisation", None)
+    return organisation.name if organisation is not None else "—"
+
+
 def require_delegate(person: Person) -> str:
     """The State a person posts for; anyone else is told how to register."""
+    if person.state_code is None and person.organisation_id is not None:
+        raise NotRegistered(N_("Needs for assistance are posted by States Parties. Your organisation can offer "
+                               "assistance: type `/offer`."))
     if person.state_code is None:
         raise NotRegistered(
             N_("Only registered delegates can post for their State. Type `/pfp register` to register; "
@@ -248,12 +269,18 @@ def side_of(entry: Entry) -> Side:
 # -------------------------------------------------------------------------------------- changes
 
 
+def require_poster(person: Person, side: Side) -> dict[str, Any]:
+    """For whom a person posts on this side: their State, or, for an offer, their organisation too."""
+    if side == "offer" and person.state_code is None and person.organisation_id is not None:
+        return {"organisation_id": person.organisation_id}
+    return {"state_code": require_delegate(person)}
+
+
 def post(session: Session, person: Person, form: NeedForm | OfferForm, *, now: datetime) -> Entry:
-    state_code = require_delegate(person)
     model = Need if isinstance(form, NeedForm) else Offer
     entry = model(
-        **_columns(form), state_code=state_code, posted_by=person.id, status=EntryStatus.OPEN,
-        created_at=now, updated_at=now, confirmed_at=now,
+        **_columns(form), **require_poster(person, "need" if model is Need else "offer"), posted_by=person.id,
+        status=EntryStatus.OPEN, created_at=now, updated_at=now, confirmed_at=now,
     )
     session.add(entry)
     session.flush()
@@ -278,9 +305,8 @@ def side_label(side: Side) -> Msg:
 
 
 def may_change(person: Person | None, entry: Entry) -> bool:
-    """The one rule of who changes an entry: its own State's delegates, and ISU staff."""
-    return is_isu(person) or (person is not None and person.state_code is not None
-                              and person.state_code == entry.state_code)
+    """The one rule of who changes an entry: its own State's delegates (its organisation's people), and ISU staff."""
+    return is_isu(person) or (person is not None and Viewer.of(person).owns(entry))
 
 
 def editable(session: Session, person: Person, side: Side, entry_id: int, *, now: datetime, action: str) -> Entry:
@@ -291,7 +317,7 @@ def editable(session: Session, person: Person, side: Side, entry_id: int, *, now
         return entry
     raise NotAuthorised(
         N_("Only delegates of {state} and ISU staff can change this entry. Nothing was changed."),
-        state=StateCode(entry.state_code),
+        state=poster(entry),
         refusal=Refusal(person.slack_user_id, f"{side}.change_refused", f"{side}:{entry_id}", action),
     )
 
@@ -379,7 +405,7 @@ def browse(session: Session, person: Person | None, filters: dict[str, Any], *, 
     )
     return queries.browse(
         session, MODELS[filters["side"]], query, visibilities=viewer.visibilities, own_state=viewer.state_code,
-        everything=viewer.sees_everything, fresh_since=now - STALE_AFTER,
+        own_organisation=viewer.organisation_id, everything=viewer.sees_everything, fresh_since=now - STALE_AFTER,
     )
 
 
@@ -391,6 +417,15 @@ def stale_entries(session: Session, now: datetime, states: set[str]) -> list[Ent
 
 def state_entries(session: Session, state_code: str) -> list[Entry]:
     return [*queries.entries_of_state(session, Need, state_code), *queries.entries_of_state(session, Offer, state_code)]
+
+
+def own_entries(session: Session, person: Person) -> list[Entry]:
+    """The entries a person's State, or organisation (offers only), has posted and not withdrawn."""
+    if person.state_code is not None:
+        return state_entries(session, person.state_code)
+    if person.organisation_id is not None:
+        return list(queries.offers_of_organisation(session, person.organisation_id))
+    return []
 
 
 def usage(session: Session, *, now: datetime) -> tuple[queries.Usage, queries.Usage]:
