@@ -17,6 +17,7 @@ from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from handlers.commands import Subcommands
 from handlers.modals import after_ack, open_now, open_then_fill
+from storage.partnerships import organisations
 
 USAGE = N_("Type `/partnership new` to propose a partnership for completion, `/partnership list` to see yours, "
            "or `/partnership show 12` to read one.")
@@ -28,10 +29,11 @@ def register(app: App, pfp: Subcommands) -> None:
     app.view(blocks.PARTIES_FORM)(submit_parties)
     app.view(blocks.TERMS_FORM)(submit_terms)
     app.action(blocks.CONFIRM)(confirm_button)
+    app.action(blocks.FORM_FROM_MATCH)(form_from_match)
 
 
 def _known(context: BoltContext) -> set[str]:
-    return {s.code for s in states_parties_on(context["db"], context["clock"].now().date())}
+    return rules.known_parties(context["db"], context["clock"].now().date())
 
 
 def partnership_command(ack: Ack, command: dict, context: BoltContext) -> None:
@@ -50,33 +52,32 @@ def partnership_command(ack: Ack, command: dict, context: BoltContext) -> None:
     if text.lower() not in ("", "new"):
         raise PfpError(USAGE)
     person = context["person"]
-    if not is_isu(person):
-        require_delegate(person)
+    if not is_isu(person) and rules.party_key(person) is None:
+        require_delegate(person)  # tells them how to register
     trigger = payloads.trigger_id(command)
     ack()
     open_now(command, context, trigger, lambda: blocks.parties_form(
         context["tr"], states_parties_on(context["db"], context["clock"].now().date()),
-        state_code=person.state_code))
+        organisations(context["db"]), state_code=person.state_code))
 
 
 def submit_parties(ack: Ack, view: dict, context: BoltContext) -> None:
     person, tr = context["person"], context["tr"]
     try:
-        parties = rules.read_parties_form(payloads.form_values(view), language=tr.language,
-                                          known_states=_known(context))
-        if not is_isu(person) and person.state_code not in (parties.state_code, *parties.partners):
+        parties = rules.read_parties_form(payloads.form_values(view), language=tr.language, known=_known(context))
+        if not is_isu(person) and rules.party_key(person) not in (parties.state_code, *parties.partners):
             raise FieldErrors({blocks.F_STATE: (N_("You can propose a partnership your own State is a party to: "
                                                    "choose it as the affected State or as a partner."), {})})
     except FieldErrors as invalid:
         ack(**field_errors(tr, invalid))
         return
-    ack(response_action="update", view=blocks.terms_form(tr, state_code=parties.state_code,
-                                                        partners=list(parties.partners), kind=parties.kind))
+    ack(response_action="update", view=blocks.terms_form(tr, parties,
+                                                        names=rules.organisation_names(context["db"])))
 
 
 def submit_terms(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     tr, now = context["tr"], context["clock"].now()
-    parties = rules.Parties.from_json(payloads.metadata(view), known_states=_known(context))
+    parties = rules.Parties.from_json(payloads.metadata(view), known=_known(context))
     try:
         responsibilities, terms = rules.read_terms_form(payloads.form_values(view), parties, language=tr.language,
                                                         today=now.date())
@@ -88,8 +89,8 @@ def submit_terms(ack: Ack, body: dict, view: dict, context: BoltContext) -> None
     def propose() -> None:
         session, notifier = context["db"], context["notifier"]
         partnership = rules.form(session, context["person"], rules.Proposal(
-            state_code=parties.state_code, kind=parties.kind, responsibilities=responsibilities, terms=terms),
-            now=now)
+            state_code=parties.state_code, kind=parties.kind, responsibilities=responsibilities, terms=terms,
+            need_ids=parties.need_ids, source=parties.source), now=now)
         session.commit()
         unreached = flows.ask_parties(session, notifier, partnership)
         notifier.tell(context, blocks.proposed_text(tr, partnership, unreached))
@@ -113,3 +114,17 @@ def confirm_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> 
             flows.tell_active(session, context["notifier"], partnership)
 
     after_ack(body, context, confirm)
+
+
+def form_from_match(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """**Form a partnership** on an accepted match: the form's second step, filled in from the match."""
+    match_id, trigger, tr = payloads.reference(action, "match"), payloads.trigger_id(body), context["tr"]
+    ack()
+
+    def build():  # type: ignore[no-untyped-def]
+        session = context["db"]
+        draft = rules.draft_from_match(session, context["person"], match_id)
+        names = rules.organisation_names(session)
+        return blocks.terms_form(tr, draft.parties, names=names, initial=blocks.match_initial(tr, draft, names))
+
+    open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)

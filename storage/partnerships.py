@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import CheckInAnswer, Need, Partnership, PartnershipParty, PartnershipStatus, Person
+from storage.models import (
+    CheckInAnswer,
+    Match,
+    Need,
+    Organisation,
+    Partnership,
+    PartnershipParty,
+    PartnershipStatus,
+    Person,
+)
 from storage.people import contact_of_organisation, focal_point_of
 
 
@@ -17,6 +26,15 @@ def locked_partnership(session: Session, partnership_id: int) -> Partnership | N
     """The partnership, its row locked until the unit of work ends (PostgreSQL; SQLite has one writer):
     two parties answering at once are taken one after the other, so the last to confirm sees the others."""
     return session.get(Partnership, partnership_id, with_for_update=True, populate_existing=True)
+
+
+def organisations(session: Session) -> list[Organisation]:
+    """Every organisation ISU staff approved someone for, by name."""
+    return list(session.scalars(select(Organisation).order_by(Organisation.name_key)))
+
+
+def get_match(session: Session, match_id: int) -> Match | None:
+    return session.get(Match, match_id)
 
 
 def needs_by_id(session: Session, need_ids: list[int]) -> list[Need]:

@@ -4,6 +4,7 @@ each answer changed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from babel.numbers import format_currency
@@ -16,6 +17,7 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     InputBlock,
     Option,
+    OptionGroup,
     PlainTextInputElement,
     RadioButtonsElement,
     StaticMultiSelectElement,
@@ -35,14 +37,18 @@ from bot.partnerships.rules import (
     F_RHYTHM,
     F_STATE,
     F_TARGETS,
+    ORGANISATION,
     RESPONSIBILITIES,
+    Draft,
+    Parties,
     still_to_confirm,
 )
 from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
 from bot.text import Mrkdwn, StateCode
-from storage.models import Partnership, PartnershipParty, PartnershipStatus, StateParty
+from storage.models import Match, Organisation, Partnership, PartnershipParty, PartnershipStatus, StateParty
 
 CONFIRM = "partnership.confirm"
+FORM_FROM_MATCH = "partnership.from_match"
 
 KINDS = {Kind.BILATERAL: N_("bilateral"), Kind.TRIANGULAR: N_("triangular"), Kind.SOUTH_SOUTH: N_("south-south"),
          Kind.PUBLIC_PRIVATE: N_("public-private"), Kind.MULTI_PARTNER: N_("multi-partner")}
@@ -169,38 +175,56 @@ def form_title(tr: Translator) -> str:
     return tr._("Partnership")[:24]
 
 
-def parties_form(tr: Translator, parties: list[StateParty], *, state_code: str | None) -> View:
-    """`/partnership new`, first step: who. The second asks each of them what they will do."""
+def key_name(tr: Translator, key: str, names: Mapping[str, str]) -> str:
+    """A party key as its reader names it: a State in the reader's language, an organisation by `names`."""
+    return names.get(key, key) if key.startswith(ORGANISATION) else tr.country(key)
+
+
+def parties_form(tr: Translator, parties: list[StateParty], organisations: list[Organisation], *,
+                 state_code: str | None) -> View:
+    """`/partnership new`, first step: who (the partners: States, or organisations). The second asks each
+    of them what they will do."""
     options, groups = state_options(tr, parties)
     every = [o for g in groups for o in g.options] if groups else options or []
     own = next((o for o in every if o.value == state_code), None)
     kinds = [Option(value=k.value, text=tr._(label)) for k, label in KINDS.items()]
+    partner_options, partner_groups = options, groups
+    if organisations:  # a group of their own, after the States (Slack: 100 options a group)
+        partner_groups = [*(groups or [OptionGroup(label=tr._("States Parties")[:75], options=options or [])]),
+                          OptionGroup(label=tr._("Organisations")[:75], options=[
+                              Option(value=f"{ORGANISATION}{o.id}", text=o.name[:75]) for o in organisations[:100]])]
+        partner_options = None
     return View(type="modal", callback_id=PARTIES_FORM, title=form_title(tr), submit=tr._("Next"),
                 close=tr._("Cancel"), blocks=[
         InputBlock(block_id=F_STATE, label=tr._("The affected State it serves"), element=StaticSelectElement(
             action_id=F_STATE, options=options, option_groups=groups, initial_option=own,
             placeholder=tr._("Choose a State"))),
         InputBlock(block_id=F_PARTNERS, label=tr._("Its partners"), element=StaticMultiSelectElement(
-            action_id=F_PARTNERS, options=options, option_groups=groups, placeholder=tr._("Choose States"))),
+            action_id=F_PARTNERS, options=partner_options, option_groups=partner_groups,
+            placeholder=tr._("Choose States or organisations"))),
         InputBlock(block_id=F_KIND, label=tr._("Kind of partnership"), element=StaticSelectElement(
             action_id=F_KIND, options=kinds, initial_option=kinds[0])),
     ])
 
 
-def terms_form(tr: Translator, *, state_code: str, partners: list[str], kind: Kind) -> View:
-    """`/partnership new`, second step: what each party will do, and the terms they will all confirm."""
+def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
+               initial: Mapping[str, str] | None = None) -> View:
+    """`/partnership new`, second step: what each party will do, and the terms they will all confirm.
+    Formed from a match or a meeting, `initial` fills in what is known already (by block id)."""
+    initial = initial or {}
+
     def text(block: str, label: str, hint: str | None = None, *, optional: bool = False) -> InputBlock:
         return InputBlock(block_id=block, label=label[:2000], optional=optional, hint=hint,
-                          element=PlainTextInputElement(action_id=block, multiline=True))
+                          element=PlainTextInputElement(action_id=block, multiline=True,
+                                                        initial_value=initial.get(block) or None))
 
     ownership = [Option(value=o.value, text=tr._(label)[:75]) for o, label in OWNERSHIP.items()]
     rhythms = [Option(value=str(int(r)), text=tr._(label)) for r, label in RHYTHMS.items()]
-    parties = [state_code, *partners]
+    keys = [parties.state_code, *parties.partners]
     return View(type="modal", callback_id=TERMS_FORM, title=form_title(tr), submit=tr._("Propose"),
-                close=tr._("Cancel"),
-                private_metadata=json.dumps({"state": state_code, "partners": partners, "kind": kind.value}),
+                close=tr._("Cancel"), private_metadata=json.dumps(parties.to_json()),
                 blocks=[
-        *[text(RESPONSIBILITIES + code, tr._("What {state} will do", state=tr.country(code))) for code in parties],
+        *[text(RESPONSIBILITIES + key, tr._("What {state} will do", state=key_name(tr, key, names))) for key in keys],
         text(F_TARGETS, tr._("Targets"), tr._("One a line: figure | unit | date, e.g. 120 | hectares released | "
                                               "2028-06-30. Where it counts people, add | women 120, men 80, "
                                               "girls 30, boys 20.")),
@@ -212,6 +236,26 @@ def terms_form(tr: Translator, *, state_code: str, partners: list[str], kind: Ki
         InputBlock(block_id=F_RHYTHM, label=tr._("The parties check in"), element=RadioButtonsElement(
             action_id=F_RHYTHM, options=rhythms, initial_option=rhythms[1])),
     ])
+
+
+def form_from_match_button(tr: Translator, match: Match) -> ButtonElement:
+    """On an accepted match: its two sides turn it into a partnership, the form filled in from it."""
+    return ButtonElement(text=tr._("Form a partnership"), action_id=FORM_FROM_MATCH, style="primary",
+                         value=json.dumps({"match": match.id}))
+
+
+def match_initial(tr: Translator, draft: Draft, names: Mapping[str, str]) -> dict[str, str]:
+    """The form's fields known from the match: what each side posted, and the offer's amount as the
+    partner's commitment for the year it starts."""
+    match, parties = draft.match, draft.parties
+    assert match is not None
+    need, offer, partner = match.need, match.offer, parties.partners[0]
+    initial = {RESPONSIBILITIES + parties.state_code: tr._("Need #{number}: {title}", number=need.id, title=need.title),
+               RESPONSIBILITIES + partner: tr._("Offer #{number}: {title}", number=offer.id, title=offer.title)}
+    if offer.amount is not None and offer.currency:
+        year = (offer.starts_on or need.starts_on or match.created_at.date()).year
+        initial[F_COMMITMENTS] = f"{key_name(tr, partner, names)} | {offer.amount:f} {offer.currency} | {year}"
+    return initial
 
 
 def proposed_text(tr: Translator, partnership: Partnership, unreached: list[PartnershipParty]) -> str:

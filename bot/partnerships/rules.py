@@ -4,6 +4,7 @@ they stand, and a change proposed is a new version that goes back to all of them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,24 +16,31 @@ from bot import payloads
 from bot.errors import N_, Conflict, NotAuthorised, NotFound, PfpError, Refusal
 from bot.forms import FormReader
 from bot.partnerships.terms import Kind, Ownership, Rhythm, Terms, read_commitments, read_targets
+from bot.platform.rules import Viewer
 from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from bot.text import StateCode
 from storage import audit
-from storage.models import Partnership, PartnershipParty, PartnershipStatus, Person, Role
+from storage.models import Match, OrganisationType, Partnership, PartnershipParty, PartnershipStatus, Person, Role
 from storage.partnerships import (
     activate_if_all_confirmed,
+    get_match,
     get_partnership,
     locked_partnership,
     needs_by_id,
+    organisations,
     partnerships_of,
 )
+from storage.taxonomy import Answer
 
 RESPONSIBILITIES_MAX = 1500
 PARTIES_MAX = 12
 F_STATE, F_PARTNERS, F_KIND = "state", "partners", "kind"
 F_TARGETS, F_COMMITMENTS, F_OWNERSHIP, F_RHYTHM = "targets", "commitments", "ownership", "rhythm"
-RESPONSIBILITIES = "responsibilities."  # + the party's State code: one input each
+RESPONSIBILITIES = "responsibilities."  # + the party's key (KH, org-12): one input each
+ORGANISATION = "org-"  # an organisation's party key: org-12
+NEEDS_MAX = 20
+_SOURCE = re.compile(r"^(match|meeting):[0-9]{1,9}$")
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class Proposal:
 
     state_code: str  # the affected State it serves
     kind: Kind
-    responsibilities: dict[str, str]  # each party's (the affected State's too), by State code
+    responsibilities: dict[str, str]  # each party's (the affected State's too), by party key (KH, org-12)
     terms: Terms
     need_ids: tuple[int, ...] = ()
     source: str | None = None  # "match:12", "meeting:4"
@@ -49,32 +57,50 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Parties:
-    """The form's first step: the State it serves, its partners and the kind of partnership."""
+    """The form's first step: the State it serves, its partners (States or organisations, by party key)
+    and the kind of partnership; and, formed from a match or a meeting, the needs it serves and where from."""
 
     state_code: str
     partners: tuple[str, ...]
     kind: Kind
+    need_ids: tuple[int, ...] = ()
+    source: str | None = None
 
     def to_json(self) -> dict:
-        return {"state": self.state_code, "partners": list(self.partners), "kind": self.kind.value}
+        return {"state": self.state_code, "partners": list(self.partners), "kind": self.kind.value,
+                "needs": list(self.need_ids), "source": self.source}
 
     @classmethod
-    def from_json(cls, data: dict, *, known_states: set[str]) -> Parties:
+    def from_json(cls, data: dict, *, known: set[str]) -> Parties:
         """From the second step's metadata, which the bot wrote; anything else is a form out of date."""
         state, partners, kind = data.get("state"), data.get("partners"), data.get("kind")
-        if (state not in known_states or not isinstance(partners, list) or not partners
-                or any(p not in known_states or p == state for p in partners) or kind not in {k.value for k in Kind}):
+        needs, source = data.get("needs", []), data.get("source")
+        if (state not in known or state.startswith(ORGANISATION) or not isinstance(partners, list) or not partners
+                or any(p not in known or p == state for p in partners) or kind not in {k.value for k in Kind}
+                or not isinstance(needs, list) or len(needs) > NEEDS_MAX
+                or any(not isinstance(n, int) or isinstance(n, bool) or n < 1 for n in needs)
+                or not (source is None or (isinstance(source, str) and _SOURCE.match(source)))):
             raise payloads.OutOfDate(payloads.STALE_FORM)
-        return cls(state, tuple(partners), Kind(kind))
+        return cls(state, tuple(partners), Kind(kind), tuple(needs), source)
 
 
-def read_parties_form(values: Mapping[str, Any], *, language: str, known_states: set[str]) -> Parties:
+def party_key(person: Person | None) -> str | None:
+    """The party a person speaks for, as forms and proposals name it: their State (KH), or org-12."""
+    if person is None:
+        return None
+    if person.state_code is not None:
+        return person.state_code
+    return f"{ORGANISATION}{person.organisation_id}" if person.organisation_id is not None else None
+
+
+def read_parties_form(values: Mapping[str, Any], *, language: str, known: set[str]) -> Parties:
+    """`known`: the party keys one may choose, States Parties' codes and organisations' org-12."""
     form = FormReader(values, language)
     state = form.raw(F_STATE)
-    if state not in known_states:
+    if state not in known or state.startswith(ORGANISATION):
         form.errors[F_STATE] = (N_("Choose the State from the list."), {})
     partners = values.get(F_PARTNERS)
-    if not isinstance(partners, list) or any(p not in known_states for p in partners):
+    if not isinstance(partners, list) or any(p not in known for p in partners):
         form.errors[F_PARTNERS] = (N_("Choose the partners from the list."), {})
         partners = []
     elif not partners:
@@ -111,17 +137,66 @@ def snapshot(partnership: Partnership) -> dict:
             "parties": {p.key: p.confirmed_version for p in partnership.parties}}
 
 
+def known_parties(session: Session, today: date) -> set[str]:
+    """Who can be a party: the States Parties on that day, and every organisation ISU staff approved."""
+    return ({s.code for s in states_parties_on(session, today)}
+            | {f"{ORGANISATION}{o.id}" for o in organisations(session)})
+
+
+def organisation_names(session: Session) -> dict[str, str]:
+    """Organisations' names by party key (org-12), for the forms and messages that name them."""
+    return {f"{ORGANISATION}{o.id}": o.name for o in organisations(session)}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A partnership's form filled in from where it came: an accepted match (the need's State, the offer's
+    owner as its partner, the need it serves)."""
+
+    parties: Parties
+    match: Match | None = None
+
+
+def draft_from_match(session: Session, actor: Person, match_id: int) -> Draft:
+    """Only someone of either side of the match (or ISU staff) forms a partnership from it, once both
+    sides accepted it; anyone else is refused, and the attempt audited."""
+    match = get_match(session, match_id)
+    if match is None:
+        raise NotFound(N_("This match no longer exists."))
+    viewer = Viewer.of(actor)
+    if not (is_isu(actor) or viewer.owns(match.need) or viewer.owns(match.offer)):
+        raise NotAuthorised(
+            N_("Only the delegations on either side of this match, or ISU staff, can form a partnership from it."),
+            refusal=Refusal(actor.slack_user_id, "partnership.refused", f"match:{match_id}", "form"))
+    if Answer.ACCEPTED != match.need_answer or Answer.ACCEPTED != match.offer_answer:
+        raise Conflict(N_("Both sides must accept this match before a partnership is formed from it."))
+    offer = match.offer
+    partner = offer.state_code or f"{ORGANISATION}{offer.organisation_id}"
+    private = offer.organisation is not None and offer.organisation.type == OrganisationType.PRIVATE
+    kind = Kind.PUBLIC_PRIVATE if private else Kind.BILATERAL
+    return Draft(Parties(match.need.state_code, (partner,), kind, (match.need_id,), f"match:{match.id}"), match)
+
+
+def _party(key: str, responsibilities: str) -> PartnershipParty:
+    if key.startswith(ORGANISATION):
+        return PartnershipParty(organisation_id=int(key.removeprefix(ORGANISATION)), responsibilities=responsibilities)
+    return PartnershipParty(state_code=key, responsibilities=responsibilities)
+
+
 def form(session: Session, actor: Person, proposal: Proposal, *, now: datetime) -> Partnership:
-    """A proposed partnership, confirmed already by the actor's own State (they proposed it); the others
-    are asked. The actor must speak for one of the parties, or be ISU staff."""
-    if actor.state_code not in proposal.responsibilities and not is_isu(actor):
+    """A proposed partnership, confirmed already by the actor's own State or organisation (they proposed
+    it); the others are asked. The actor must speak for one of the parties, or be ISU staff."""
+    if party_key(actor) not in proposal.responsibilities and not is_isu(actor):
         raise NotAuthorised(N_("Only the delegates of a party to the partnership, or ISU staff, can propose it."),
                             refusal=Refusal(actor.slack_user_id, "partnership.refused", "partnership:new"))
-    parties = {s.code for s in states_parties_on(session, now.date())}
-    if proposal.state_code not in proposal.responsibilities:
+    known = known_parties(session, now.date())
+    if proposal.state_code not in proposal.responsibilities or proposal.state_code.startswith(ORGANISATION):
         raise PfpError(N_("Say what {state} itself will do: the affected State is a party too."),
                        state=StateCode(proposal.state_code))
-    strangers = sorted(code for code in proposal.responsibilities if code not in parties)
+    strangers = sorted(key for key in proposal.responsibilities if key not in known)
+    if strangers and strangers[0].startswith(ORGANISATION):
+        raise PfpError(N_("One of the organisations chosen is not registered, so it cannot be a party to this "
+                          "partnership. Choose the partners from the list."))
     if strangers:
         raise PfpError(N_("{state} is not a State Party, so it cannot be a party to this partnership."),
                        state=StateCode(strangers[0]))
@@ -133,8 +208,7 @@ def form(session: Session, actor: Person, proposal: Proposal, *, now: datetime) 
     partnership = Partnership(state_code=proposal.state_code, kind=proposal.kind.value,
                               status=PartnershipStatus.PROPOSED, version=1, terms=proposal.terms.to_json(),
                               source=proposal.source, created_by=actor.id, created_at=now, updated_at=now)
-    partnership.parties = [PartnershipParty(state_code=code, responsibilities=text[:RESPONSIBILITIES_MAX])
-                           for code, text in proposal.responsibilities.items()]
+    partnership.parties = [_party(key, text[:RESPONSIBILITIES_MAX]) for key, text in proposal.responsibilities.items()]
     partnership.needs = needs
     session.add(partnership)
     session.flush()

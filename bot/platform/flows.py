@@ -8,12 +8,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ActionsBlock
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot.blocks import message
+from bot.blocks import message, section
 from bot.i18n import Translator
 from bot.notifier import Notifier, attempt
+from bot.partnerships.blocks import form_from_match_button
 from bot.platform.blocks import announcement, entry_view, match_message, saved_message
 from bot.platform.matching import best_for, contact_of, record_conversation, refresh
 from bot.platform.rules import Entry, Side, Viewer, find, may_change, poster, side_label, side_of
@@ -105,7 +107,9 @@ def start_conversation(notifier: Notifier, session: Session, match: Match) -> st
         offer_contact=SlackUser(offer_contact.slack_user_id), offer_state=poster(match.offer),
         need=match.need_id, need_title=match.need.title, offer=match.offer_id, offer_title=match.offer.title,
     )
-    notifier.post(channel_id, text)
+    # Talking may lead to a partnership for completion: the form is one click away, filled in from the match.
+    notifier.post(channel_id, text, [section(text), ActionsBlock(block_id=f"match:{match.id}",
+                                                                 elements=[form_from_match_button(tr, match)])])
     record_conversation(session, match, channel_id)
     session.commit()
     return channel_id

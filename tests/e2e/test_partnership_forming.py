@@ -1,0 +1,150 @@
+"""Forming a partnership where people already talk: **Form a partnership** on an accepted match opens the
+form filled in from it; organisations are partners as States are; nobody else forms one from a match."""
+
+from __future__ import annotations
+
+import json
+
+from bot.partnerships.blocks import CONFIRM, FORM_FROM_MATCH, PARTIES_FORM, TERMS_FORM
+from bot.platform.blocks import ACCEPT_MATCH
+from storage import audit
+from storage.models import Match, Partnership, PartnershipStatus
+from tests.e2e.flows import (
+    block_action,
+    button,
+    delegate,
+    form_submission,
+    need_values,
+    offer_values,
+    organisation_member,
+    post_entry,
+    shown_view,
+)
+
+KH, MAG, FR = "UKHMER1", "UORGMAG1", "UFRANCE1"
+STEP1 = {"state": "static_select", "partners": "multi_static_select", "kind": "static_select"}
+STEP2 = {"ownership": "checkboxes", "rhythm": "radio_buttons"}
+
+
+def accepted_match(bot) -> Match:  # type: ignore[no-untyped-def]
+    """Cambodia's need and Mines Advisory Group's offer, matched, both sides having accepted."""
+    delegate(bot, KH, "KH")
+    organisation_member(bot, MAG, "Mines Advisory Group", locale="fr-FR")
+    post_entry(bot, KH, "need", need_values())
+    post_entry(bot, MAG, "offer", offer_values(countries=["KH"]))
+    with bot.session() as session:
+        [match] = session.query(Match).all()
+    value = json.dumps({"match": match.id})
+    button(bot, KH, ACCEPT_MATCH, value)
+    button(bot, MAG, ACCEPT_MATCH, value)
+    return match
+
+
+def press_form(bot, user_id: str, match_id: int) -> dict:  # type: ignore[no-untyped-def]
+    channel = bot.fake.dm_channel_id(KH, MAG)
+    bot.slack.interaction(block_action(user_id, FORM_FROM_MATCH, json.dumps({"match": match_id}), channel=channel,
+                                       message_ts="1700000000.000300", trigger_id=bot.fake.new_trigger_id(user_id),
+                                       response_url=bot.fake.new_response_url(user_id, channel, "1700000000.000300")))
+    return shown_view(bot)
+
+
+def submit(bot, user_id: str, callback: str, values: dict, types: dict, metadata: dict):  # type: ignore[no-untyped-def]
+    response = bot.slack.interaction(form_submission(user_id, callback, values, types=types, metadata=metadata,
+                                                     trigger_id=bot.fake.new_trigger_id(user_id)))
+    bot.settle()
+    return response
+
+
+def test_an_accepted_match_becomes_a_partnership_with_the_form_filled_in_from_it(bot):
+    match = accepted_match(bot)
+    intro = bot.fake.calls_to("chat.postMessage")[-1].body
+    [form_button] = [e for b in intro["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert form_button["action_id"] == FORM_FROM_MATCH and form_button["text"]["text"] == "Form a partnership"
+
+    view = press_form(bot, KH, match.id)
+    assert view["callback_id"] == TERMS_FORM
+    fields = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    organisation_key = f"org-{match.offer.organisation_id}"
+    assert fields[f"responsibilities.{organisation_key}"]["label"]["text"] == "What Mines Advisory Group will do"
+    assert fields["responsibilities.KH"]["element"]["initial_value"] == (
+        f"Need #{match.need_id}: Technical survey in the north-west")
+    assert fields[f"responsibilities.{organisation_key}"]["element"]["initial_value"] == (
+        f"Offer #{match.offer_id}: Survey teams and training")
+    assert fields["commitments"]["element"]["initial_value"] == "Mines Advisory Group | 200000.00 USD | 2027"
+    metadata = json.loads(view["private_metadata"])
+    assert metadata["needs"] == [match.need_id] and metadata["source"] == f"match:{match.id}"
+
+    values = {f"responsibilities.KH": "Releases the land.", f"responsibilities.{organisation_key}": "Surveys it.",
+              "targets": "120 | hectares released | 2028-06-30",
+              "commitments": "Mines Advisory Group | 200000 USD | 2027", "ownership": [], "rhythm": "3"}
+    assert submit(bot, KH, TERMS_FORM, values, STEP2, metadata).status == 200
+    with bot.session() as session:
+        [partnership] = session.query(Partnership).all()
+        assert partnership.source == f"match:{match.id}"
+        assert [n.id for n in partnership.needs] == [match.need_id]
+        assert [(p.state_code, p.organisation_id) for p in partnership.parties] == [
+            ("KH", None), (None, match.offer.organisation_id)]
+
+    # The organisation's person is asked, in their language, and confirms for their organisation.
+    channel = bot.fake.dm_channel_id(MAG)
+    [terms] = [m for m in bot.fake.delivered(channel) if "partenariat" in m["text"]]
+    confirm = next(e for b in terms["blocks"] if b["type"] == "actions" for e in b["elements"]
+                   if e["action_id"] == CONFIRM)
+    bot.slack.interaction(block_action(MAG, CONFIRM, confirm["value"], channel=channel, message_ts="1700000000.000400",
+                                       response_url=bot.fake.new_response_url(MAG, channel, "1700000000.000400"),
+                                       trigger_id=bot.fake.new_trigger_id(MAG)))
+    bot.settle()
+    with bot.session() as session:
+        assert session.get(Partnership, partnership.id).status == PartnershipStatus.ACTIVE
+
+
+def test_only_the_two_sides_form_a_partnership_from_a_match_and_only_once_both_accepted(bot):
+    match = accepted_match(bot)
+    delegate(bot, FR, "FR", locale="fr-FR")
+    view = press_form(bot, FR, match.id)
+    assert "Seules les délégations" in json.dumps(view["blocks"], ensure_ascii=False)  # in their language
+    with bot.session() as session:
+        [refused] = audit.entries(session, action="partnership.refused")
+        assert (refused.actor, refused.subject) == (FR, f"match:{match.id}")
+        session.get(Match, match.id).offer_answer = "waiting"
+        session.commit()
+    view = press_form(bot, KH, match.id)
+    assert "Both sides must accept this match" in json.dumps(view["blocks"])
+    assert "no longer exists" in json.dumps(press_form(bot, KH, 9999)["blocks"])
+
+
+def test_an_organisation_is_chosen_as_a_partner_in_partnership_new(bot):
+    delegate(bot, KH, "KH")
+    organisation_id = organisation_member(bot, MAG, "Mines Advisory Group")
+    bot.slack.command("/partnership", "new", user_id=KH)
+    first = shown_view(bot)
+    assert first["callback_id"] == PARTIES_FORM
+    groups = first["blocks"][1]["element"]["option_groups"]
+    assert groups[-1]["label"]["text"] == "Organisations"
+    assert groups[-1]["options"] == [{"text": {"type": "plain_text", "text": "Mines Advisory Group", "emoji": True},
+                                      "value": f"org-{organisation_id}"}]
+    second = submit(bot, KH, PARTIES_FORM, {"state": "KH", "partners": [f"org-{organisation_id}"],
+                                            "kind": "bilateral"}, STEP1, {}).json()
+    labels = [b["label"]["text"] for b in second["view"]["blocks"]][:2]
+    assert labels == ["What Cambodia will do", "What Mines Advisory Group will do"]
+    # An organisation not registered (a forged value) is refused on its field.
+    errors = submit(bot, KH, PARTIES_FORM, {"state": "KH", "partners": ["org-999"], "kind": "bilateral"},
+                    STEP1, {}).json()["errors"]
+    assert errors["partners"] == "Choose the partners from the list."
+    # An organisation is never the affected State.
+    errors = submit(bot, KH, PARTIES_FORM, {"state": f"org-{organisation_id}", "partners": ["KH"],
+                                            "kind": "bilateral"}, STEP1, {}).json()["errors"]
+    assert errors["state"] == "Choose the State from the list."
+
+
+def test_an_organisations_person_proposes_a_partnership_their_organisation_is_party_to(bot):
+    delegate(bot, KH, "KH")
+    organisation_id = organisation_member(bot, MAG, "Mines Advisory Group")
+    assert bot.slack.command("/partnership", "new", user_id=MAG).status == 200
+    assert shown_view(bot)["callback_id"] == PARTIES_FORM
+    errors = submit(bot, MAG, PARTIES_FORM, {"state": "KH", "partners": ["FR"], "kind": "bilateral"},
+                    STEP1, {}).json()["errors"]
+    assert errors["state"].startswith("You can propose a partnership your own State is a party to")
+    answer = submit(bot, MAG, PARTIES_FORM, {"state": "KH", "partners": [f"org-{organisation_id}"],
+                                             "kind": "bilateral"}, STEP1, {}).json()
+    assert answer["response_action"] == "update"
