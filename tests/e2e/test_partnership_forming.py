@@ -74,7 +74,7 @@ def test_an_accepted_match_becomes_a_partnership_with_the_form_filled_in_from_it
     metadata = json.loads(view["private_metadata"])
     assert metadata["needs"] == [match.need_id] and metadata["source"] == f"match:{match.id}"
 
-    values = {f"responsibilities.KH": "Releases the land.", f"responsibilities.{organisation_key}": "Surveys it.",
+    values = {"responsibilities.KH": "Releases the land.", f"responsibilities.{organisation_key}": "Surveys it.",
               "targets": "120 | hectares released | 2028-06-30",
               "commitments": "Mines Advisory Group | 200000 USD | 2027", "ownership": [], "rhythm": "3"}
     assert submit(bot, KH, TERMS_FORM, values, STEP2, metadata).status == 200
