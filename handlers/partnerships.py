@@ -30,6 +30,7 @@ def register(app: App, pfp: Subcommands) -> None:
     app.view(blocks.TERMS_FORM)(submit_terms)
     app.action(blocks.CONFIRM)(confirm_button)
     app.action(blocks.FORM_FROM_MATCH)(form_from_match)
+    app.action(blocks.COMPLETE)(complete_button)
 
 
 def _known(context: BoltContext) -> set[str]:
@@ -47,7 +48,8 @@ def partnership_command(ack: Ack, command: dict, context: BoltContext) -> None:
         number, trigger = int(shown.group(1)), payloads.trigger_id(command)
         ack()
         open_then_fill(context, trigger, blocks.form_title(context["tr"]), body=command, build=lambda: (
-            blocks.partnership_view(context["tr"], rules.shown(context["db"], context["person"], number))))
+            blocks.partnership_view(context["tr"], rules.shown(context["db"], context["person"], number),
+                                    context["person"])))
         return
     if text.lower() not in ("", "new"):
         raise PfpError(USAGE)
@@ -128,3 +130,19 @@ def form_from_match(ack: Ack, body: dict, action: dict, context: BoltContext) ->
         return blocks.terms_form(tr, draft.parties, names=names, initial=blocks.match_initial(tr, draft, names))
 
     open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)
+
+
+def complete_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """The affected State marks the partnership completed (in `/partnership show`): its needs are met."""
+    partnership_id = payloads.reference(action, "partnership")
+    ack()
+
+    def complete() -> None:
+        session, notifier = context["db"], context["notifier"]
+        partnership = rules.complete(session, context["person"], partnership_id, now=context["clock"].now())
+        session.commit()
+        if view_id := (body.get("view") or {}).get("id"):
+            notifier.update_view(view_id, blocks.partnership_view(context["tr"], partnership, context["person"]))
+        flows.tell_completed(session, notifier, partnership)
+
+    after_ack(body, context, complete)

@@ -39,15 +39,18 @@ from bot.partnerships.rules import (
     F_TARGETS,
     ORGANISATION,
     RESPONSIBILITIES,
+    STATUS_WORDS,
     Draft,
     Parties,
+    may_complete,
     still_to_confirm,
 )
 from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
 from bot.text import Mrkdwn, StateCode
-from storage.models import Match, Organisation, Partnership, PartnershipParty, PartnershipStatus, StateParty
+from storage.models import Match, Organisation, Partnership, PartnershipParty, PartnershipStatus, Person, StateParty
 
 CONFIRM = "partnership.confirm"
+COMPLETE = "partnership.complete"
 FORM_FROM_MATCH = "partnership.from_match"
 
 KINDS = {Kind.BILATERAL: N_("bilateral"), Kind.TRIANGULAR: N_("triangular"), Kind.SOUTH_SOUTH: N_("south-south"),
@@ -271,8 +274,7 @@ def proposed_text(tr: Translator, partnership: Partnership, unreached: list[Part
 
 # ------------------------------------------------------------------------------------- show and list
 
-STATUSES = {PartnershipStatus.PROPOSED: N_("waiting for confirmations"), PartnershipStatus.ACTIVE: N_("active"),
-            PartnershipStatus.COMPLETED: N_("completed"), PartnershipStatus.WITHDRAWN: N_("withdrawn")}
+STATUSES = STATUS_WORDS
 
 
 def status_line(tr: Translator, partnership: Partnership) -> Mrkdwn:
@@ -282,10 +284,31 @@ def status_line(tr: Translator, partnership: Partnership) -> Mrkdwn:
     return tr.mrkdwn("*Status:* {status}", status=tr._(STATUSES[partnership.status]))
 
 
-def partnership_view(tr: Translator, partnership: Partnership) -> View:
+def partnership_view(tr: Translator, partnership: Partnership, reader: Person | None = None) -> View:
     """`/partnership show N`: where it stands, then its terms."""
     blocks: list[Block] = [section(status_line(tr, partnership)), DividerBlock(), *terms_blocks(tr, partnership)]
-    return View(type="modal", title=form_title(tr), close=tr._("Close"), blocks=blocks)
+    if may_complete(reader, partnership):
+        blocks.append(completion_actions(tr, partnership))
+    return View(type="modal", title=form_title(tr), close=tr._("Close"), blocks=blocks,
+                private_metadata=json.dumps({"partnership": partnership.id}))
+
+
+def completion_actions(tr: Translator, partnership: Partnership) -> ActionsBlock:
+    """For the affected State: one click, with its consent asked in the dialog, marks it completed and
+    its needs met."""
+    needs = ", ".join(f"#{n.id}" for n in partnership.needs) or "—"
+    return ActionsBlock(block_id=f"partnership:{partnership.id}:complete", elements=[ButtonElement(
+        text=tr._("Completed: mark its needs met"), action_id=COMPLETE,
+        value=json.dumps({"partnership": partnership.id}),
+        confirm=ConfirmObject(title=tr._("Mark it completed?")[:100],
+                              text=tr._("Its needs ({needs}) will be marked met, and every party told.",
+                                        needs=needs)[:300],
+                              confirm=tr._("Mark completed"), deny=tr._("Cancel")))])
+
+
+def completed_message(tr: Translator, partnership: Partnership) -> str:
+    return tr.mrkdwn("Partnership #{number} for {state} is completed: {state} marked its needs met. Thank you to "
+                     "every party.", number=partnership.id, state=StateCode(partnership.state_code))
 
 
 def list_message(tr: Translator, partnerships: list[Partnership]) -> tuple[str, list[Block]]:

@@ -31,6 +31,14 @@ def ask_parties(session: Session, notifier: Notifier, partnership: Partnership) 
     return unreached
 
 
+def tell_completed(session: Session, notifier: Notifier, partnership: Partnership) -> None:
+    """Every party hears that the partnership is completed."""
+    for party in partnership.parties:
+        if (contact := contact_of(session, party)) is not None:
+            attempt("tell a party its partnership is completed", lambda p=contact: notifier.notify(
+                p, lambda tr: blocks.completed_message(tr, partnership)))
+
+
 def tell_active(session: Session, notifier: Notifier, partnership: Partnership) -> None:
     """Every party's focal point hears that the partnership is active."""
     for party in partnership.parties:

@@ -16,10 +16,10 @@ from bot import payloads
 from bot.errors import N_, Conflict, NotAuthorised, NotFound, PfpError, Refusal
 from bot.forms import FormReader
 from bot.partnerships.terms import Kind, Ownership, Rhythm, Terms, read_commitments, read_targets
-from bot.platform.rules import Viewer
+from bot.platform.rules import CURRENT, Viewer, change_status
 from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
-from bot.text import StateCode
+from bot.text import Msg, StateCode
 from storage import audit
 from storage.models import Match, OrganisationType, Partnership, PartnershipParty, PartnershipStatus, Person, Role
 from storage.partnerships import (
@@ -31,8 +31,10 @@ from storage.partnerships import (
     organisations,
     partnerships_of,
 )
-from storage.taxonomy import Answer
+from storage.taxonomy import Answer, EntryStatus
 
+STATUS_WORDS = {PartnershipStatus.PROPOSED: N_("waiting for confirmations"), PartnershipStatus.ACTIVE: N_("active"),
+                PartnershipStatus.COMPLETED: N_("completed"), PartnershipStatus.WITHDRAWN: N_("withdrawn")}
 RESPONSIBILITIES_MAX = 1500
 PARTIES_MAX = 12
 F_STATE, F_PARTNERS, F_KIND = "state", "partners", "kind"
@@ -250,6 +252,36 @@ def propose_change(session: Session, actor: Person, partnership_id: int, terms: 
     _confirm_own(partnership, actor, now=now)
     session.flush()
     audit.record(session, at=now, actor=actor.slack_user_id, action="partnership.change_proposed",
+                 subject=f"partnership:{partnership.id}", before=before, after=snapshot(partnership))
+    return partnership
+
+
+def may_complete(person: Person | None, partnership: Partnership) -> bool:
+    """Completing marks the State's needs met: the affected State's own word, nobody else's."""
+    return (partnership.status == PartnershipStatus.ACTIVE and person is not None
+            and person.state_code == partnership.state_code)
+
+
+def complete(session: Session, actor: Person, partnership_id: int, *, now: datetime) -> Partnership:
+    """The affected State says the partnership is completed: its needs are marked met (audited as any
+    change of a need's status). Anyone else is refused, and the attempt audited."""
+    partnership = locked_partnership(session, partnership_id)
+    if partnership is None:
+        raise _not_found(partnership_id)
+    if actor.state_code != partnership.state_code:
+        raise NotAuthorised(
+            N_("Only the delegates of {state} can say this partnership is completed: it marks their needs met. "
+               "Nothing was changed."), state=StateCode(partnership.state_code),
+            refusal=Refusal(actor.slack_user_id, "partnership.refused", f"partnership:{partnership_id}", "complete"))
+    if partnership.status != PartnershipStatus.ACTIVE:
+        raise Conflict(N_("Only an active partnership can be completed; this one is {status}."),
+                       status=Msg(STATUS_WORDS[partnership.status]))
+    before = snapshot(partnership)
+    partnership.status, partnership.completed_at, partnership.updated_at = PartnershipStatus.COMPLETED, now, now
+    for need in partnership.needs:
+        if need.status in CURRENT:
+            change_status(session, actor, "need", need.id, EntryStatus.MET, now=now)
+    audit.record(session, at=now, actor=actor.slack_user_id, action="partnership.completed",
                  subject=f"partnership:{partnership.id}", before=before, after=snapshot(partnership))
     return partnership
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
-from bot.partnerships.blocks import CONFIRM, FORM_FROM_MATCH, PARTIES_FORM, TERMS_FORM
+from bot.partnerships.blocks import COMPLETE, CONFIRM, FORM_FROM_MATCH, PARTIES_FORM, TERMS_FORM
+from bot.partnerships.terms import Kind
 from bot.platform.blocks import ACCEPT_MATCH
 from storage import audit
 from storage.models import Match, Partnership, PartnershipStatus
+from storage.taxonomy import EntryStatus
 from tests.e2e.flows import (
     block_action,
     button,
@@ -148,3 +150,71 @@ def test_an_organisations_person_proposes_a_partnership_their_organisation_is_pa
     answer = submit(bot, MAG, PARTIES_FORM, {"state": "KH", "partners": [f"org-{organisation_id}"],
                                              "kind": "bilateral"}, STEP1, {}).json()
     assert answer["response_action"] == "update"
+
+
+# ------------------------------------------------------------------------------------------ completing
+
+def active_from_match(bot) -> Partnership:  # type: ignore[no-untyped-def]
+    """The match turned into a partnership both parties confirmed (through the same steps as above)."""
+    from bot.partnerships import flows
+    from bot.partnerships.rules import Proposal, form
+    from bot.partnerships.terms import Terms
+    from bot.work import unit_of_work
+    from storage.people import get_person
+
+    match = accepted_match(bot)
+    with bot.session() as session, unit_of_work(session):
+        organisation_key = f"org-{match.offer.organisation_id}"
+        partnership = form(session, get_person(session, KH), Proposal(
+            state_code="KH", kind=Kind.BILATERAL, terms=Terms([], [], []), need_ids=(match.need_id,),
+            source=f"match:{match.id}", responsibilities={"KH": "Releases the land.", organisation_key: "Surveys."}),
+            now=bot.clock.now())
+        mag = get_person(session, MAG)
+        from bot.partnerships.rules import confirm
+        confirm(session, mag, partnership.id, version=1, now=bot.clock.now())
+    with bot.session() as session:
+        partnership = session.get(Partnership, partnership.id)
+        assert partnership.status == PartnershipStatus.ACTIVE
+        flows.tell_active(session, bot.notifier, partnership)
+        return partnership
+
+
+def press_complete(bot, user_id: str, partnership_id: int) -> None:  # type: ignore[no-untyped-def]
+    payload = block_action(user_id, COMPLETE, json.dumps({"partnership": partnership_id}), channel="C0GENERAL",
+                           message_ts="1700000000.000500", trigger_id=bot.fake.new_trigger_id(user_id),
+                           response_url=bot.fake.new_response_url(user_id, "C0GENERAL", "1700000000.000500"))
+    del payload["response_url"]
+    payload["container"] = {"type": "view", "view_id": "V0SHOW"}
+    payload["view"] = {"id": "V0SHOW", "type": "modal", "private_metadata": ""}
+    assert bot.slack.interaction(payload).status == 200
+    bot.settle()
+
+
+def test_the_affected_state_marks_it_completed_and_its_need_met_in_one_click(bot):
+    partnership = active_from_match(bot)
+    bot.slack.command("/partnership", f"show {partnership.id}", user_id=MAG)
+    assert COMPLETE not in json.dumps(shown_view(bot))  # a partner does not speak for the State's needs
+    bot.slack.command("/partnership", f"show {partnership.id}", user_id=KH)
+    [button_] = [e for b in shown_view(bot)["blocks"] if b["type"] == "actions" for e in b["elements"]
+                 if e["action_id"] == COMPLETE]
+    assert f"#{partnership.needs[0].id}" in button_["confirm"]["text"]["text"]  # the consent asked names them
+
+    press_complete(bot, MAG, partnership.id)  # forged: the button was never shown to them
+    with bot.session() as session:
+        assert session.get(Partnership, partnership.id).status == PartnershipStatus.ACTIVE
+        assert [e.actor for e in audit.entries(session, action="partnership.refused")] == [MAG]
+
+    press_complete(bot, KH, partnership.id)
+    with bot.session() as session:
+        done = session.get(Partnership, partnership.id)
+        assert done.status == PartnershipStatus.COMPLETED and done.completed_at == bot.clock.now()
+        assert [n.status for n in done.needs] == [EntryStatus.MET]
+        assert [e.subject for e in audit.entries(session, action="need.status")] == [f"need:{done.needs[0].id}"]
+    update = bot.fake.calls_to("views.update")[-1].body
+    assert update["view_id"] == "V0SHOW" and "*Status:* completed" in json.dumps(update["view"])
+    told = [m["text"] for m in bot.fake.delivered(bot.fake.dm_channel_id(MAG)) if "est terminé" in m["text"]]
+    assert len(told) == 1  # in the organisation's person's language
+
+    press_complete(bot, KH, partnership.id)  # twice: nothing more happens, and they hear why
+    assert "Only an active partnership can be completed; this one is completed." in json.dumps(
+        [c.body for c in bot.fake.calls if c.method in ("chat.postEphemeral", "response_url", "chat.postMessage")])
