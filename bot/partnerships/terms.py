@@ -60,7 +60,11 @@ _GROUP_WORDS = {"women": "women", "men": "men", "girls": "girls", "boys": "boys"
                 "femmes": "women", "hommes": "men", "filles": "girls", "garçons": "boys", "garcons": "boys",
                 "mujeres": "women", "hombres": "men", "niñas": "girls", "ninas": "girls", "niños": "boys",
                 "ninos": "boys"}
-IN_KIND = {"in kind", "en nature", "en especie"}
+IN_KIND_WORDS = {"en": "in kind", "fr": "en nature", "es": "en especie"}
+IN_KIND = set(IN_KIND_WORDS.values())
+_GROUPS_IN = {"en": {g: g for g in GROUPS}, "fr": {"women": "femmes", "men": "hommes", "girls": "filles",
+                                                      "boys": "garçons"},
+              "es": {"women": "mujeres", "men": "hombres", "girls": "niñas", "boys": "niños"}}
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,22 @@ class Terms:
     commitments: list[Commitment] = field(default_factory=list)
     ownership: list[Ownership] = field(default_factory=list)  # the components the State has in place
     rhythm: Rhythm = Rhythm.QUARTERLY
+
+    def target_lines(self, language: str) -> str:
+        """The targets written back as the form reads them, to change them (Propose a change)."""
+        words = _GROUPS_IN.get(language, _GROUPS_IN["en"])
+        lines = []
+        for t in self.targets:
+            line = f"{t.figure:f} | {t.unit} | {t.due.isoformat()}"
+            if t.breakdown:
+                line += " | " + ", ".join(f"{words[g]} {n}" for g, n in t.breakdown.items())
+            lines.append(line)
+        return "\n".join(lines)
+
+    def commitment_lines(self, language: str) -> str:
+        in_kind = IN_KIND_WORDS.get(language, IN_KIND_WORDS["en"])
+        return "\n".join(f"{c.partner} | {in_kind} | {c.in_kind}" if c.amount is None
+                         else f"{c.partner} | {c.amount:f} {c.currency} | {c.year}" for c in self.commitments)
 
     def to_json(self) -> dict:
         return {

@@ -116,3 +116,23 @@ def test_a_well_written_target_reads_back_as_written(figure, year, people):
     breakdown = min(people, figure)
     [read] = targets(f"{figure:,} | survivors assisted | {year}-01-31 | women {breakdown}")
     assert (read.figure, read.due, read.breakdown) == (Decimal(figure), date(year, 1, 31), {"women": breakdown})
+
+
+def test_terms_written_back_as_lines_read_again_as_the_same_terms():
+    """Propose a change opens the form filled in with the terms as they stand, in the reader's words."""
+    from bot.forms import FormReader
+    from bot.partnerships.terms import Commitment, Target, Terms, read_commitments, read_targets
+
+    terms = Terms(targets=[Target(Decimal("300"), "survivors assisted", date(2028, 12, 31),
+                                  {"women": 120, "men": 100, "girls": 40, "boys": 40}),
+                           Target(Decimal("12.5"), "km² released", date(2028, 6, 30))],
+                  commitments=[Commitment("Norway", Decimal("250000.00"), "EUR", 2027),
+                               Commitment("UNDP", in_kind="two survey teams")])
+    for language in ("en", "fr", "es"):
+        form = FormReader({"targets": terms.target_lines(language), "commitments": terms.commitment_lines(language)},
+                          language)
+        assert read_targets(form, "targets", today=date(2027, 1, 1)) == terms.targets
+        assert read_commitments(form, "commitments", today=date(2027, 1, 1)) == terms.commitments
+        assert form.errors == {}
+    assert "femmes 120" in terms.target_lines("fr") and "UNDP | en especie | two survey teams" in \
+        terms.commitment_lines("es")
