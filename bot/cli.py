@@ -1,5 +1,5 @@
 """The `pfp` command: `pfp serve`, `pfp db upgrade`, `pfp states sync`, `pfp export`, `pfp calendar`,
-`pfp article7`."""
+`pfp article7`, `pfp report`."""
 
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     _article7_parser(commands)
     reminders_cli.add_parser(commands)
     meetings_cli.add_parser(commands)
+    partnerships_cli.add_parser(commands)
     commands.add_parser("scheduler", help="run the reminders' scheduler alone (with PFP_SCHEDULER=off in pfp serve)")
     args = parser.parse_args(argv)
 
@@ -104,6 +105,11 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         if args.as_user is not None:
             return _fail("--as is for `pfp export partnerships`; the Platform's export reads at a --visibility.")
         return _export(args)
+    if args.command == "report":  # the same
+        from bot.clock import SystemClock
+
+        return partnerships_cli.report(args, clock=clock or SystemClock(), database_for=_database_for, fail=_fail,
+                                       write_out=_write_out, database_error=_database_error)
     if args.command == "calendar":  # the same
         from bot.clock import SystemClock
 
