@@ -115,3 +115,20 @@ def test_the_command_writes_the_draft(seeded, database_url, monkeypatch, capsys,
     assert "committee-report-2027.docx" in capsys.readouterr().out
     assert Document(str(target)).inline_shapes
     assert cli.main(["report", "committee", "--year", "twenty", "--format", "md"], clock=fixed) == 2
+
+
+def test_a_partnership_proposed_in_the_year_and_active_only_after_it_is_not_the_years_active_or_at_risk(seeded):
+    database, s = seeded
+    from datetime import UTC, datetime
+
+    from storage.models import Partnership, PartnershipStatus, ProgressRating
+    from tests.partnership_seeds import answer
+
+    with database() as session:
+        p3 = session.get(Partnership, s.partnerships["P3"])  # proposed in October 2027, a worry voiced in December
+        p3.status, p3.activated_at = PartnershipStatus.ACTIVE, datetime(2028, 1, 15, tzinfo=UTC)
+        answer(session, p3, "CO", datetime(2027, 12, 1).date(), rating=ProgressRating.AT_RISK)
+        session.commit()
+    with database() as session:
+        later = report.account(session, 2027, now=datetime(2029, 3, 1, tzinfo=UTC))
+    assert (later.formed, later.active, later.at_risk) == (2, 3, 1)

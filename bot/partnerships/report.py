@@ -145,6 +145,11 @@ def _partners(partnership: Partnership) -> set[str]:
             for party in partnership.parties if party.state_code != partnership.state_code}
 
 
+def _active_by(partnership: Partnership, end: datetime) -> bool:
+    """Every party had confirmed it before `end` (the year's active ones; a later activation is next year's)."""
+    return partnership.activated_at is not None and partnership.activated_at < end
+
+
 def _in(moment: datetime | None, start: datetime, end: datetime) -> bool:
     return moment is not None and start <= moment < end
 
@@ -180,8 +185,8 @@ def account(session: Session, year: int, *, now: datetime) -> Account:
     return Account(
         year=year, as_of=(as_of - timedelta(microseconds=1)).date() if as_of == end else as_of.date(),
         formed=sum(_in(p.created_at, start, end) for p in alive),
-        active=sum(p.activated_at is not None and p.activated_at < end for p in alive),
-        at_risk=sum(readings[p.id].at_risk for p in alive),
+        active=sum(_active_by(p, end) for p in alive),
+        at_risk=sum(readings[p.id].at_risk for p in alive if _active_by(p, end)),
         completed=sum(_in(p.completed_at, start, end) for p in alive),
         withdrawn=sum(p.status == PartnershipStatus.WITHDRAWN and _in(p.updated_at, start, end) for p in alive),
         by_area=dict(by_area), by_kind=dict(by_kind), by_partner=dict(by_partner),
