@@ -1,5 +1,5 @@
 """The `pfp` command: `pfp serve`, `pfp db upgrade`, `pfp states sync`, `pfp export`, `pfp calendar`,
-`pfp article7`."""
+`pfp article7`, `pfp report`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.clock import Clock
 from bot.meetings import cli as meetings_cli
+from bot.partnerships import cli as partnerships_cli
 from bot.reminders import cli as reminders_cli
 from bot.settings import Settings, SettingsError, database_url_from_env, slack_settings_given
 
@@ -65,23 +66,29 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     states.add_argument("--file", type=Path, help="a CSV file in the format of storage/reference/states_parties.csv")
     export = commands.add_parser(
         "export",
-        help="write Platform entries for the Convention's website (needs only DATABASE_URL, no Slack settings)",
-        description="Write the Platform for Partnerships entries (needs and offers; never withdrawn ones) as CSV "
-        "or JSON. Reads only DATABASE_URL (default sqlite:///pfp.sqlite3), from the environment or .env; "
-        "Slack settings are not needed.",
+        help="write Platform entries for the Convention's website, or the partnerships (needs only DATABASE_URL, "
+        "no Slack settings)",
+        description="Write the Platform for Partnerships entries (needs and offers; never withdrawn ones), or the "
+        "partnerships for completion a reader may see, as CSV or JSON. Reads only DATABASE_URL (default "
+        "sqlite:///pfp.sqlite3), from the environment or .env; Slack settings are not needed.",
     )
-    export.add_argument("what", choices=["platform"], help="platform: the needs and offers")
+    export.add_argument("what", choices=["platform", "partnerships"],
+                        help="platform: the needs and offers; partnerships: the partnerships for completion")
     export.add_argument("--format", dest="fmt", choices=["csv", "json"], required=True, help="csv or json")
     export.add_argument(
         "--visibility", choices=["public", "states", "isu"], default="public",
         help="public (default): the public entries only; states: also those visible to States Parties; "
-        "isu: also the confidential ones, for the ISU",
+        "isu: also the confidential ones, for the ISU (partnerships: public and states see none, isu all)",
     )
+    export.add_argument("--as", dest="as_user", metavar="SLACK_USER",
+                        help="partnerships only: what this person may see (their State's or organisation's "
+                        "partnerships; all of them for ISU staff and the Committee)")
     export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE (UTF-8) instead of standard output")
     _calendar_parser(commands)
     _article7_parser(commands)
     reminders_cli.add_parser(commands)
     meetings_cli.add_parser(commands)
+    partnerships_cli.add_parser(commands)
     commands.add_parser("scheduler", help="run the reminders' scheduler alone (with PFP_SCHEDULER=off in pfp serve)")
     args = parser.parse_args(argv)
 
@@ -89,8 +96,20 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     # Alembic announces each of its internal plugins at INFO on every start: noise around the one line
     # an administrator needs to read (e.g. "cannot reach the database").
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if args.command == "export" and args.what == "partnerships":  # the same
+        from bot.clock import SystemClock
+
+        return partnerships_cli.export(args, clock=clock or SystemClock(), database_for=_database_for, fail=_fail,
+                                       write_out=_write_out, database_error=_database_error)
     if args.command == "export":  # talks to the database only: no Slack settings required
+        if args.as_user is not None:
+            return _fail("--as is for `pfp export partnerships`; the Platform's export reads at a --visibility.")
         return _export(args)
+    if args.command == "report":  # the same
+        from bot.clock import SystemClock
+
+        return partnerships_cli.report(args, clock=clock or SystemClock(), database_for=_database_for, fail=_fail,
+                                       write_out=_write_out, database_error=_database_error)
     if args.command == "calendar":  # the same
         from bot.clock import SystemClock
 

@@ -59,7 +59,8 @@ def _templates(language: str, *, document: bool = False) -> Environment:
     # mrkdwn, escaped by `finalize`; a document (a Markdown report) is written as it is.
     environment = Environment(
         # The shared templates, and each capability's own (bot/<capability>/templates/).
-        loader=ChoiceLoader([PackageLoader("bot", "templates"), PackageLoader("bot.meetings", "templates")]),
+        loader=ChoiceLoader([PackageLoader("bot", "templates"), PackageLoader("bot.meetings", "templates"),
+                            PackageLoader("bot.partnerships", "templates")]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -1,5 +1,5 @@
-"""The App Home tab: who you are here, your State's entries and matches, and for ISU staff how much
-the platform is used."""
+"""The App Home tab: who you are here, your State's entries and matches, your partnerships, and for ISU
+staff how much the platform is used (and, with the Committee, how the partnerships go)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot import calendar
 from bot.calendar.blocks import next_dates
 from bot.meetings import rules as meeting_rules
 from bot.meetings.blocks import home_meetings
+from bot.partnerships import home as partnerships_home
 from bot.platform import matching
 from bot.platform import rules as p
 from bot.platform.blocks import home_sections, usage_sections
@@ -37,6 +38,7 @@ def publish(context: BoltContext) -> None:
         extra += home_sections(tr, entries=entries, waiting=matching.waiting_for(session, person), due=due, now=now)
     extra += home_meetings(tr, open_requests=meeting_rules.open_requests(meeting_rules.requests_for(session, person)),
                            invitations=meeting_rules.coming_invitations(session, person, now))
+    extra += partnerships_home.home_partnerships(tr, partnerships_home.figures(session, person, now=now))
     if is_isu(person):
         extra += usage_sections(tr, *p.usage(session, now=now))
     view = home_view(tr, person, pending_request(session, person), extra)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select, update
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -14,8 +16,10 @@ from storage.models import (
     PartnershipParty,
     PartnershipStatus,
     Person,
+    partnership_needs,
 )
 from storage.people import contact_of_organisation, focal_point_of
+from storage.taxonomy import Answer, Area, EntryStatus
 
 
 def get_partnership(session: Session, partnership_id: int) -> Partnership | None:
@@ -87,3 +91,48 @@ def answers_of(session: Session, partnership_ids: list[int]) -> dict[int, list[C
         for answer in session.scalars(query):
             found[answer.partnership_id].append(answer)
     return found
+
+
+# ------------------------------------------------------------- the Committee's account, the export, the App Home
+
+
+def partnerships_alive_between(session: Session, start: datetime, end: datetime) -> list[Partnership]:
+    """Those that existed at some moment of [start, end): proposed before `end`, and neither completed nor
+    withdrawn before `start` (a withdrawal's moment is its last update), oldest first."""
+    query = (select(Partnership)
+             .where(Partnership.created_at < end,
+                    or_(Partnership.completed_at.is_(None), Partnership.completed_at >= start),
+                    or_(Partnership.status != PartnershipStatus.WITHDRAWN, Partnership.updated_at >= start))
+             .order_by(Partnership.created_at, Partnership.id))
+    return list(session.scalars(query))
+
+
+def _without_partner(created_before: datetime) -> ColumnElement[bool]:
+    """A need still current, posted before `created_before`, served by no partnership that was not withdrawn
+    and with no match both sides accepted."""
+    linked = (select(partnership_needs.c.need_id)
+              .join(Partnership, Partnership.id == partnership_needs.c.partnership_id)
+              .where(partnership_needs.c.need_id == Need.id, Partnership.status != PartnershipStatus.WITHDRAWN)
+              .exists())
+    matched = (select(Match.id)
+               .where(Match.need_id == Need.id, Match.need_answer == Answer.ACCEPTED,
+                      Match.offer_answer == Answer.ACCEPTED)
+               .exists())
+    return and_(Need.status.in_([EntryStatus.OPEN, EntryStatus.PARTLY_MET]), Need.created_at < created_before,
+                ~linked, ~matched)
+
+
+def needs_without_partner(session: Session, *, created_before: datetime, consenting_only: bool = False,
+                          limit: int | None = None) -> list[Need]:
+    """The needs that found no partner (see _without_partner), oldest first; with `consenting_only`, only
+    those whose State consented to the Committee's mapping."""
+    query = select(Need).where(_without_partner(created_before)).order_by(Need.created_at, Need.id)
+    if consenting_only:
+        query = query.where(Need.consent_to_mapping.is_(True))
+    return list(session.scalars(query.limit(limit) if limit is not None else query))
+
+
+def needs_without_partner_by_area(session: Session, *, created_before: datetime) -> dict[Area, int]:
+    """How many needs found no partner, by area: every one counted, whatever its visibility or consent."""
+    query = select(Need.area, func.count()).where(_without_partner(created_before)).group_by(Need.area)
+    return {Area(area): count for area, count in session.execute(query)}
