@@ -31,6 +31,8 @@ def register(app: App, pfp: Subcommands) -> None:
     app.action(blocks.CONFIRM)(confirm_button)
     app.action(blocks.FORM_FROM_MATCH)(form_from_match)
     app.action(blocks.COMPLETE)(complete_button)
+    app.action(blocks.CHANGE)(change_button)
+    app.view(blocks.CHANGE_FORM)(submit_change)
 
 
 def _known(context: BoltContext) -> set[str]:
@@ -146,3 +148,42 @@ def complete_button(ack: Ack, body: dict, action: dict, context: BoltContext) ->
         flows.tell_completed(session, notifier, partnership)
 
     after_ack(body, context, complete)
+
+
+def change_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """**Propose a change**, beside Confirm: the form filled in with the terms as they stand."""
+    partnership_id, version = blocks.read_confirm(action)
+    trigger, tr = payloads.trigger_id(body), context["tr"]
+    ack()
+
+    def build():  # type: ignore[no-untyped-def]
+        session = context["db"]
+        partnership = rules.changeable(session, context["person"], partnership_id, version=version)
+        keys = [p.key for p in partnership.parties]
+        parties = rules.Parties(keys[0], tuple(keys[1:]), rules.Kind(partnership.kind))
+        return blocks.terms_form(tr, parties, names=rules.organisation_names(session),
+                                 initial=blocks.change_initial(tr, partnership), change_of=partnership)
+
+    open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)
+
+
+def submit_change(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    tr, now = context["tr"], context["clock"].now()
+    partnership_id, version, keys = rules.read_change_metadata(payloads.metadata(view))
+    try:
+        responsibilities, terms = rules.read_terms_form(payloads.form_values(view), keys, language=tr.language,
+                                                        today=now.date())
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack()
+
+    def propose() -> None:
+        session, notifier = context["db"], context["notifier"]
+        partnership = rules.propose_change(session, context["person"], partnership_id, terms, version=version,
+                                           now=now, responsibilities=responsibilities)
+        session.commit()
+        unreached = flows.ask_parties(session, notifier, partnership)
+        notifier.tell(context, blocks.change_proposed_text(tr, partnership, unreached))
+
+    after_ack(body, context, propose)

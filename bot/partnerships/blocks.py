@@ -50,6 +50,8 @@ from bot.text import Mrkdwn, StateCode
 from storage.models import Match, Organisation, Partnership, PartnershipParty, PartnershipStatus, Person, StateParty
 
 CONFIRM = "partnership.confirm"
+CHANGE = "partnership.change"
+CHANGE_FORM = "partnership.change_form"
 COMPLETE = "partnership.complete"
 FORM_FROM_MATCH = "partnership.from_match"
 
@@ -146,8 +148,9 @@ def terms_message(tr: Translator, partnership: Partnership) -> tuple[str, list[B
                                                  text=tr._("Your State commits to its responsibilities and to "
                                                            "these terms.")[:300],
                                                  confirm=tr._("Confirm"), deny=tr._("Cancel")))
+    change = ButtonElement(text=tr._("Propose a change"), action_id=CHANGE, value=confirm_value(partnership))
     return text, [section(text), DividerBlock(), *terms_blocks(tr, partnership),
-                  ActionsBlock(block_id=f"partnership:{partnership.id}", elements=[button])]
+                  ActionsBlock(block_id=f"partnership:{partnership.id}", elements=[button, change])]
 
 
 def confirmed_message(tr: Translator, partnership: Partnership, *, active: bool) -> tuple[str, list[Block]]:
@@ -211,10 +214,12 @@ def parties_form(tr: Translator, parties: list[StateParty], organisations: list[
 
 
 def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
-               initial: Mapping[str, str] | None = None) -> View:
+               initial: Mapping[str, str] | None = None, change_of: Partnership | None = None) -> View:
     """`/partnership new`, second step: what each party will do, and the terms they will all confirm.
-    Formed from a match or a meeting, `initial` fills in what is known already (by block id)."""
+    Formed from a match or a meeting, `initial` fills in what is known already (by block id); to propose a
+    change of `change_of`, its terms as they stand."""
     initial = initial or {}
+    terms = Terms.from_json(change_of.terms) if change_of is not None else None
 
     def text(block: str, label: str, hint: str | None = None, *, optional: bool = False) -> InputBlock:
         return InputBlock(block_id=block, label=label[:2000], optional=optional, hint=hint,
@@ -224,8 +229,12 @@ def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
     ownership = [Option(value=o.value, text=tr._(label)[:75]) for o, label in OWNERSHIP.items()]
     rhythms = [Option(value=str(int(r)), text=tr._(label)) for r, label in RHYTHMS.items()]
     keys = [parties.state_code, *parties.partners]
-    return View(type="modal", callback_id=TERMS_FORM, title=form_title(tr), submit=tr._("Propose"),
-                close=tr._("Cancel"), private_metadata=json.dumps(parties.to_json()),
+    owned = [o for o in ownership if terms is not None and Ownership(o.value) in terms.ownership] or None
+    rhythm = rhythms[[int(r) for r in RHYTHMS].index(int(terms.rhythm))] if terms is not None else rhythms[1]
+    metadata = (parties.to_json() if change_of is None
+                else {"partnership": change_of.id, "version": change_of.version, "parties": keys})
+    return View(type="modal", callback_id=TERMS_FORM if change_of is None else CHANGE_FORM, title=form_title(tr),
+                submit=tr._("Propose"), close=tr._("Cancel"), private_metadata=json.dumps(metadata),
                 blocks=[
         *[text(RESPONSIBILITIES + key, tr._("What {state} will do", state=key_name(tr, key, names))) for key in keys],
         text(F_TARGETS, tr._("Targets"), tr._("One a line: figure | unit | date, e.g. 120 | hectares released | "
@@ -235,9 +244,9 @@ def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
                                                       "250000 EUR | 2027, or partner | in kind | what."),
              optional=True),
         InputBlock(block_id=F_OWNERSHIP, label=tr._("National ownership the State has in place"), optional=True,
-                   element=CheckboxesElement(action_id=F_OWNERSHIP, options=ownership)),
+                   element=CheckboxesElement(action_id=F_OWNERSHIP, options=ownership, initial_options=owned)),
         InputBlock(block_id=F_RHYTHM, label=tr._("The parties check in"), element=RadioButtonsElement(
-            action_id=F_RHYTHM, options=rhythms, initial_option=rhythms[1])),
+            action_id=F_RHYTHM, options=rhythms, initial_option=rhythm)),
     ])
 
 
@@ -245,6 +254,20 @@ def form_from_match_button(tr: Translator, match: Match) -> ButtonElement:
     """On an accepted match: its two sides turn it into a partnership, the form filled in from it."""
     return ButtonElement(text=tr._("Form a partnership"), action_id=FORM_FROM_MATCH, style="primary",
                          value=json.dumps({"match": match.id}))
+
+
+def change_initial(tr: Translator, partnership: Partnership) -> dict[str, str]:
+    """Propose a change: the form filled in with the terms and responsibilities as they stand."""
+    terms = Terms.from_json(partnership.terms)
+    return {**{RESPONSIBILITIES + p.key: p.responsibilities for p in partnership.parties},
+            F_TARGETS: terms.target_lines(tr.language), F_COMMITMENTS: terms.commitment_lines(tr.language)}
+
+
+def change_proposed_text(tr: Translator, partnership: Partnership, unreached: list[PartnershipParty]) -> str:
+    asked = party_names(tr, [p for p in still_to_confirm(partnership) if p not in unreached])
+    return tr.mrkdwn("Your change of partnership #{number} is proposed as version {version}. It went to {states} "
+                     "to confirm; until all have, the partnership waits for confirmations.", number=partnership.id,
+                     version=str(partnership.version), states=asked or "—")
 
 
 def match_initial(tr: Translator, draft: Draft, names: Mapping[str, str]) -> dict[str, str]:

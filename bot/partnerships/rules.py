@@ -116,12 +116,13 @@ def read_parties_form(values: Mapping[str, Any], *, language: str, known: set[st
     return Parties(state, tuple(dict.fromkeys(partners)), kind)  # type: ignore[arg-type]
 
 
-def read_terms_form(values: Mapping[str, Any], parties: Parties, *, language: str,
+def read_terms_form(values: Mapping[str, Any], parties: Parties | tuple[str, ...], *, language: str,
                     today: date) -> tuple[dict[str, str], Terms]:
     """The form's second step: what each party will do, and the terms; every problem on its own field."""
     form = FormReader(values, language)
-    responsibilities = {code: form.text(RESPONSIBILITIES + code, RESPONSIBILITIES_MAX, required=True) or ""
-                        for code in (parties.state_code, *parties.partners)}
+    keys = (parties.state_code, *parties.partners) if isinstance(parties, Parties) else parties
+    responsibilities = {key: form.text(RESPONSIBILITIES + key, RESPONSIBILITIES_MAX, required=True) or ""
+                        for key in keys}
     targets = read_targets(form, F_TARGETS, today=today)
     commitments = read_commitments(form, F_COMMITMENTS, today=today)
     ownership = form.many(F_OWNERSHIP, Ownership, required=False)
@@ -236,17 +237,48 @@ def confirm(session: Session, actor: Person, partnership_id: int, *, version: in
     return active
 
 
+def changeable(session: Session, actor: Person, partnership_id: int, *, version: int) -> Partnership:
+    """A partnership the actor may propose a change of: a party's, not ended, as they read it."""
+    partnership = get_partnership(session, partnership_id)
+    if partnership is None:
+        raise _not_found(partnership_id)
+    if party_of(actor, partnership) is None:
+        raise NotAuthorised(
+            N_("Only the delegates of a party to this partnership can answer for it. Nothing was changed."),
+            refusal=Refusal(actor.slack_user_id, "partnership.refused", f"partnership:{partnership_id}", "change"))
+    if partnership.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE):
+        raise Conflict(N_("This partnership has ended: its terms can no longer change."))
+    if version != partnership.version:
+        raise Conflict(N_("The terms changed since you read them: read the new terms, then propose your change."))
+    return partnership
+
+
+def read_change_metadata(data: dict) -> tuple[int, int, tuple[str, ...]]:
+    """The change form's metadata, which the bot wrote: the partnership, the version read, its parties."""
+    parties = data.get("parties")
+    if not isinstance(parties, list) or not 2 <= len(parties) <= PARTIES_MAX or not all(
+            isinstance(p, str) and len(p) <= 16 for p in parties):
+        raise payloads.OutOfDate(payloads.STALE_FORM)
+    return (payloads.record_id(data.get("partnership"), message=payloads.STALE_FORM),
+            payloads.record_id(data.get("version"), message=payloads.STALE_FORM), tuple(parties))
+
+
 def propose_change(session: Session, actor: Person, partnership_id: int, terms: Terms, *, version: int,
-                   now: datetime) -> Partnership:
-    """New terms: a new version, confirmed by the actor's State only; it goes back to every other party."""
+                   now: datetime, responsibilities: Mapping[str, str] | None = None) -> Partnership:
+    """New terms (and responsibilities): a new version, confirmed by the actor's side only; it goes back to
+    every other party."""
     partnership = _party_to(session, actor, partnership_id, action="change")
     if partnership.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE):
         raise Conflict(N_("This partnership has ended: its terms can no longer change."))
     if version != partnership.version:
         raise Conflict(N_("The terms changed since you read them: read the new terms, then propose your change."))
+    if responsibilities is not None and set(responsibilities) != {p.key for p in partnership.parties}:
+        raise payloads.OutOfDate(payloads.STALE_FORM)
     before = snapshot(partnership)
     partnership.version += 1
     partnership.terms = terms.to_json()
+    for party in partnership.parties if responsibilities is not None else []:
+        party.responsibilities = responsibilities[party.key][:RESPONSIBILITIES_MAX]
     partnership.status = PartnershipStatus.PROPOSED
     partnership.updated_at = now
     _confirm_own(partnership, actor, now=now)

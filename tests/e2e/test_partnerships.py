@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.partnerships import flows
-from bot.partnerships.blocks import CONFIRM, PARTIES_FORM, TERMS_FORM
+from bot.partnerships.blocks import CHANGE, CHANGE_FORM, CONFIRM, PARTIES_FORM, TERMS_FORM
 from bot.partnerships.rules import Proposal, form
 from bot.partnerships.terms import Commitment, Kind, Ownership, Target, Terms
 from bot.work import unit_of_work
@@ -212,3 +212,71 @@ def test_a_party_reads_its_partnership_and_lists_its_own_and_a_stranger_sees_nei
 def test_an_unknown_word_says_what_the_command_does(bot):
     delegate(bot, KH, "KH")
     assert "`/partnership list` to see yours" in bot.slack.command("/partnership", "delete 1", user_id=KH).json()["text"]
+
+
+# ------------------------------------------------------------------------------------ propose a change
+
+def press_change(bot, user_id: str, value: str) -> dict:  # type: ignore[no-untyped-def]
+    channel = bot.fake.dm_channel_id(user_id)
+    bot.slack.interaction(block_action(user_id, CHANGE, value, channel=channel, message_ts="1700000000.000100",
+                                       response_url=bot.fake.new_response_url(user_id, channel, "1700000000.000100"),
+                                       trigger_id=bot.fake.new_trigger_id(user_id)))
+    return shown_view(bot)
+
+
+def test_a_change_proposed_is_a_new_version_that_goes_back_to_every_other_party(bot):
+    partnership = formed(bot)
+    [norway] = dm(bot, NO)
+    change_button = next(e for b in norway["blocks"] if b["type"] == "actions" for e in b["elements"]
+                         if e["action_id"] == CHANGE)
+    view = press_change(bot, NO, change_button["value"])
+    assert view["callback_id"] == CHANGE_FORM
+    fields = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert fields["responsibilities.NO"]["element"]["initial_value"] == "Funds the survey."
+    assert fields["targets"]["element"]["initial_value"] == (
+        "120 | hectares released | 2028-06-30\n300 | survivors assisted | 2028-12-31 | women 120, men 100, girls 40, "
+        "boys 40")
+    assert fields["commitments"]["element"]["initial_value"] == (
+        "Norway | 250000 EUR | 2027\nJapan | in kind | training of two survey teams")
+    assert [o["value"] for o in fields["ownership"]["element"]["initial_options"]] == ["plan", "funding"]
+
+    values = {f"responsibilities.{k}": v for k, v in (("KH", "Releases the land."), ("NO", "Funds the survey."),
+                                                       ("JP", "Trains the teams."))}
+    values.update(targets="150 | hectares released | 2028-06-30", commitments="Norway | 300000 EUR | 2027",
+                  ownership=["plan"], rhythm="6")
+    response = bot.slack.interaction(form_submission(NO, CHANGE_FORM, values, types=STEP2,
+                                                     metadata=json.loads(view["private_metadata"]),
+                                                     trigger_id=bot.fake.new_trigger_id(NO)))
+    bot.settle()
+    assert (response.status, response.text) == (200, "")
+    with bot.session() as session:
+        changed = session.get(Partnership, partnership.id)
+        assert (changed.version, changed.status) == (2, PartnershipStatus.PROPOSED)
+        assert Terms.from_json(changed.terms).targets[0].figure == Decimal(150)
+        assert {p.key: p.confirmed_version for p in changed.parties} == {"KH": 1, "NO": 2, "JP": None}
+        [change] = audit.entries(session, action="partnership.change_proposed")
+        assert change.actor == NO and change.before["version"] == 1
+    assert len(dm(bot, KH)) == 1 and len(dm(bot, JP)) == 2  # the new terms, to both others
+    assert "version 2" in dm(bot, NO)[-1]["text"]
+    # Japan's first message showed version 1: confirming it now confirms nothing.
+    [japan_first] = dm(bot, JP)[:1]
+    assert "Les termes ont changé depuis que vous les avez lus" in press(bot, JP, confirm_button(japan_first)["value"])["text"]
+
+
+def test_only_a_party_proposes_a_change_and_a_forged_change_form_stores_nothing(bot):
+    partnership = formed(bot)
+    view = press_change(bot, FR, json.dumps({"partnership": partnership.id, "version": 1}))
+    assert "Seuls les délégués d'une partie à ce partenariat" in json.dumps(view["blocks"], ensure_ascii=False)
+    values = {"responsibilities.KH": "x", "responsibilities.NO": "y", "targets": "1 | a | 2028-01-01", "rhythm": "3"}
+    response = bot.slack.interaction(form_submission(NO, CHANGE_FORM, values, types=STEP2,
+                                                     metadata={"partnership": "1; drop", "version": 1},
+                                                     trigger_id=bot.fake.new_trigger_id(NO)))
+    assert "out of date" in response.text
+    response = bot.slack.interaction(form_submission(NO, CHANGE_FORM, values, types=STEP2,
+                                                     metadata={"partnership": partnership.id, "version": 1,
+                                                               "parties": ["KH", "NO"]},
+                                                     trigger_id=bot.fake.new_trigger_id(NO)))
+    bot.settle()  # the form named two of the three parties: a form the bot did not write
+    with bot.session() as session:
+        assert session.get(Partnership, partnership.id).version == 1
+        assert [e.actor for e in audit.entries(session, action="partnership.refused")] == [FR]
