@@ -30,6 +30,7 @@ def register(app: App, pfp: Subcommands) -> None:
     app.view(blocks.TERMS_FORM)(submit_terms)
     app.action(blocks.CONFIRM)(confirm_button)
     app.action(blocks.FORM_FROM_MATCH)(form_from_match)
+    app.action(blocks.FORM_FROM_MEETING)(form_from_meeting)
     app.action(blocks.COMPLETE)(complete_button)
     app.action(blocks.CHANGE)(change_button)
     app.view(blocks.CHANGE_FORM)(submit_change)
@@ -187,3 +188,16 @@ def submit_change(ack: Ack, body: dict, view: dict, context: BoltContext) -> Non
         notifier.tell(context, blocks.change_proposed_text(tr, partnership, unreached))
 
     after_ack(body, context, propose)
+
+
+def form_from_meeting(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """**Form a partnership** on a meeting's recorded commitments: the form filled in from them."""
+    meeting_id, trigger, tr = payloads.reference(action, "meeting"), payloads.trigger_id(body), context["tr"]
+    ack()
+
+    def build():  # type: ignore[no-untyped-def]
+        draft = rules.draft_from_meeting(context["db"], context["person"], meeting_id)
+        return blocks.terms_form(tr, draft.parties, names=rules.organisation_names(context["db"]),
+                                 initial=blocks.meeting_initial(tr, draft))
+
+    open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)

@@ -63,6 +63,7 @@ from bot.meetings.rules import (
     OTHERS,
     S,
 )
+from bot.partnerships.blocks import form_from_meeting_button
 from bot.text import SlackUser, StateCode
 from storage.models import (
     ConventionEvent,
@@ -360,6 +361,8 @@ def requester_message(tr: Translator, request: MeetingRequest) -> tuple[str, lis
         buttons.append(ButtonElement(text=tr._("Answer"), action_id=ANSWER, value=_value(request), style="primary"))
     if request.status in (S.SCHEDULED, S.HELD):
         buttons.append(ButtonElement(text=tr._("Record the outcomes"), action_id=RECORD, value=_value(request)))
+    if (request.outcomes or {}).get("commitments"):  # what was promised can become a partnership for completion
+        buttons.append(form_from_meeting_button(tr, request.id))
     if request.status in rules.MOVES[rules.Move.WITHDRAW][0]:
         buttons.append(ButtonElement(text=tr._("Withdraw the request"), action_id=WITHDRAW, value=_value(request),
                                      style="danger", confirm=ConfirmObject(

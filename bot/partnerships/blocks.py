@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from babel.numbers import format_currency
@@ -28,7 +29,7 @@ from slack_sdk.models.views import View
 from bot import payloads
 from bot.blocks import section, state_options
 from bot.errors import N_
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator, country_name, fold
 from bot.partnerships.rules import (
     F_COMMITMENTS,
     F_KIND,
@@ -42,6 +43,7 @@ from bot.partnerships.rules import (
     STATUS_WORDS,
     Draft,
     Parties,
+    commitments_by_party,
     may_complete,
     still_to_confirm,
 )
@@ -54,6 +56,7 @@ CHANGE = "partnership.change"
 CHANGE_FORM = "partnership.change_form"
 COMPLETE = "partnership.complete"
 FORM_FROM_MATCH = "partnership.from_match"
+FORM_FROM_MEETING = "partnership.from_meeting"
 
 KINDS = {Kind.BILATERAL: N_("bilateral"), Kind.TRIANGULAR: N_("triangular"), Kind.SOUTH_SOUTH: N_("south-south"),
          Kind.PUBLIC_PRIVATE: N_("public-private"), Kind.MULTI_PARTNER: N_("multi-partner")}
@@ -268,6 +271,21 @@ def change_proposed_text(tr: Translator, partnership: Partnership, unreached: li
     return tr.mrkdwn("Your change of partnership #{number} is proposed as version {version}. It went to {states} "
                      "to confirm; until all have, the partnership waits for confirmations.", number=partnership.id,
                      version=str(partnership.version), states=asked or "—")
+
+
+def form_from_meeting_button(tr: Translator, meeting_id: int) -> ButtonElement:
+    """On a meeting's recorded commitments: the form filled in from them."""
+    return ButtonElement(text=tr._("Form a partnership"), action_id=FORM_FROM_MEETING,
+                         value=json.dumps({"meeting": meeting_id}))
+
+
+def meeting_initial(tr: Translator, draft: Draft) -> dict[str, str]:
+    """Each party's responsibilities from the commitments it made at the meeting."""
+    keys = [draft.parties.state_code, *draft.parties.partners]
+    names = {key: {fold(country_name(key, language)) for language in LANGUAGES} for key in keys}
+    return {RESPONSIBILITIES + key: "\n".join(tr._("{who}: {what} (by {date})", who=c["who"], what=c["what"],
+                                                    date=date.fromisoformat(c["by"])) for c in made)
+            for key, made in commitments_by_party(draft, names).items() if made}
 
 
 def match_initial(tr: Translator, draft: Draft, names: Mapping[str, str]) -> dict[str, str]:

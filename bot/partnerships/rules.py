@@ -15,13 +15,24 @@ from sqlalchemy.orm import Session
 from bot import payloads
 from bot.errors import N_, Conflict, NotAuthorised, NotFound, PfpError, Refusal
 from bot.forms import FormReader
+from bot.i18n import fold
 from bot.partnerships.terms import Kind, Ownership, Rhythm, Terms, read_commitments, read_targets
 from bot.platform.rules import CURRENT, Viewer, change_status
 from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from bot.text import Msg, StateCode
 from storage import audit
-from storage.models import Match, OrganisationType, Partnership, PartnershipParty, PartnershipStatus, Person, Role
+from storage.meetings import get_request as get_meeting
+from storage.models import (
+    Match,
+    MeetingRequest,
+    OrganisationType,
+    Partnership,
+    PartnershipParty,
+    PartnershipStatus,
+    Person,
+    Role,
+)
 from storage.partnerships import (
     activate_if_all_confirmed,
     get_match,
@@ -158,6 +169,7 @@ class Draft:
 
     parties: Parties
     match: Match | None = None
+    meeting: MeetingRequest | None = None
 
 
 def draft_from_match(session: Session, actor: Person, match_id: int) -> Draft:
@@ -178,6 +190,38 @@ def draft_from_match(session: Session, actor: Person, match_id: int) -> Draft:
     private = offer.organisation is not None and offer.organisation.type == OrganisationType.PRIVATE
     kind = Kind.PUBLIC_PRIVATE if private else Kind.BILATERAL
     return Draft(Parties(match.need.state_code, (partner,), kind, (match.need_id,), f"match:{match.id}"), match)
+
+
+def draft_from_meeting(session: Session, actor: Person, meeting_id: int) -> Draft:
+    """From an individualised meeting's recorded commitments: the requesting State and the States invited
+    as its partners. Only the requesting delegation (or ISU staff) forms it; the attempt of anyone else is
+    refused and audited."""
+    meeting = get_meeting(session, meeting_id)
+    if meeting is None or not (is_isu(actor) or actor.state_code == meeting.state_code):
+        raise NotAuthorised(
+            N_("Only the delegation that requested this meeting, or ISU staff, can form a partnership from it."),
+            refusal=Refusal(actor.slack_user_id, "partnership.refused", f"meeting:{meeting_id}", "form"))
+    if not (meeting.outcomes or {}).get("commitments"):
+        raise Conflict(N_("This meeting has no commitments recorded yet: record its outcomes first."))
+    partners = tuple(code for code in dict.fromkeys(meeting.invited_states) if code != meeting.state_code)
+    if not partners:
+        raise Conflict(N_("No State was invited to this meeting: type `/partnership new` to choose the partners."))
+    kind = Kind.BILATERAL if len(partners) == 1 else Kind.MULTI_PARTNER
+    return Draft(Parties(meeting.state_code, partners[:PARTIES_MAX - 1], kind, (), f"meeting:{meeting.id}"),
+                 meeting=meeting)
+
+
+def commitments_by_party(draft: Draft, names_of: Mapping[str, set[str]]) -> dict[str, list[dict[str, str]]]:
+    """A meeting's commitments by the party that made them (`who` read as one of the party's names, in any
+    of the bot's languages); those of nobody recognised go with the affected State's, to be sorted out."""
+    assert draft.meeting is not None
+    keys = [draft.parties.state_code, *draft.parties.partners]
+    found: dict[str, list[dict[str, str]]] = {key: [] for key in keys}
+    for commitment in draft.meeting.outcomes["commitments"]:
+        who = fold(commitment["who"])
+        key = next((k for k in keys if who == fold(k) or who in names_of.get(k, set())), draft.parties.state_code)
+        found[key].append(commitment)
+    return found
 
 
 def _party(key: str, responsibilities: str) -> PartnershipParty:

@@ -218,3 +218,71 @@ def test_the_affected_state_marks_it_completed_and_its_need_met_in_one_click(bot
     press_complete(bot, KH, partnership.id)  # twice: nothing more happens, and they hear why
     assert "Only an active partnership can be completed; this one is completed." in json.dumps(
         [c.body for c in bot.fake.calls if c.method in ("chat.postEphemeral", "response_url", "chat.postMessage")])
+
+
+# ------------------------------------------------------------------------------ from a meeting's commitments
+
+def held_meeting(bot) -> int:  # type: ignore[no-untyped-def]
+    """Cambodia's individualised meeting with Norway and Spain invited, held, its commitments recorded."""
+    from datetime import date
+
+    from storage.models import ConventionEvent, EventKind, MeetingRequest, MeetingStatus, MeetingTiming, ReportSharing
+    from storage.people import get_person
+
+    delegate(bot, KH, "KH")
+    delegate(bot, "UNORWAY1", "NO")
+    delegate(bot, "USPAIN1", "ES", locale="es-ES")
+    now = bot.clock.now()
+    with bot.session() as session:
+        event = ConventionEvent(kind=EventKind.MSP, title="MSP", starts_on=date(2027, 11, 29),
+                                ends_on=date(2027, 12, 3), created_at=now, updated_at=now)
+        session.add(event)
+        session.flush()
+        meeting = MeetingRequest(
+            state_code="KH", requested_by=get_person(session, KH).id, event_id=event.id, timing=MeetingTiming.LEAD_UP,
+            preferred_dates=["2027-11-15"], invite_roles=[], invited_states=["NO", "ES"], invited_others={},
+            situation="s", solutions="s", language="en", sharing=ReportSharing.ALL, status=MeetingStatus.HELD,
+            exchanges=[], created_at=now, updated_at=now,
+            outcomes={"challenges": ["survey"], "measures": "m", "commitments": [
+                {"who": "Norway", "what": "two survey teams", "by": "2028-06-30"},
+                {"who": "España", "what": "training <!here>", "by": "2028-03-31"},
+                {"who": "ICBL", "what": "advocacy", "by": "2028-01-31"}]})
+        session.add(meeting)
+        session.commit()
+        return meeting.id
+
+
+def test_a_meetings_commitments_become_each_partys_responsibilities_in_the_form(bot):
+    from bot.i18n import Translator
+    from bot.meetings.blocks import requester_message
+    from bot.partnerships.blocks import FORM_FROM_MEETING
+    from storage.models import MeetingRequest
+
+    meeting_id = held_meeting(bot)
+    with bot.session() as session:
+        _, shown = requester_message(Translator("en"), session.get(MeetingRequest, meeting_id))
+    assert FORM_FROM_MEETING in json.dumps([b.to_dict() for b in shown])
+
+    def press_meeting(user_id: str) -> dict:
+        bot.slack.interaction(block_action(user_id, FORM_FROM_MEETING, json.dumps({"meeting": meeting_id}),
+                                           channel=bot.fake.dm_channel_id(user_id), message_ts="1700000000.000600",
+                                           trigger_id=bot.fake.new_trigger_id(user_id),
+                                           response_url=bot.fake.new_response_url(user_id)))
+        return shown_view(bot)
+
+    view = press_meeting(KH)
+    fields = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert [k for k in fields if k.startswith("responsibilities.")] == [
+        "responsibilities.KH", "responsibilities.NO", "responsibilities.ES"]
+    assert fields["responsibilities.NO"]["element"]["initial_value"] == "Norway: two survey teams (by 30 June 2028)"
+    assert fields["responsibilities.ES"]["element"]["initial_value"] == (
+        "España: training <!here> (by 31 March 2028)")  # a form's text field shows it as typed, pinging nobody
+    assert fields["responsibilities.KH"]["element"]["initial_value"] == "ICBL: advocacy (by 31 January 2028)"
+    metadata = json.loads(view["private_metadata"])
+    assert (metadata["kind"], metadata["source"]) == ("multi_partner", f"meeting:{meeting_id}")
+
+    view = press_meeting("USPAIN1")  # invited, but it is Cambodia's meeting to turn into a partnership
+    assert "Solo la delegación que solicitó esta reunión" in json.dumps(view["blocks"], ensure_ascii=False)
+    with bot.session() as session:
+        [refused] = audit.entries(session, action="partnership.refused")
+        assert refused.subject == f"meeting:{meeting_id}"
