@@ -14,6 +14,8 @@ from storage.models import (
     MeetingInvitation,
     MeetingRequest,
     MeetingStatus,
+    Organisation,
+    OrganisationType,
     Person,
     PersonRole,
     Role,
@@ -50,6 +52,14 @@ def people_with_roles(session: Session, roles: Collection[Role]) -> list[tuple[P
     rows = session.execute(select(Person, PersonRole.role).join(PersonRole, PersonRole.person_id == Person.id)
                            .where(PersonRole.role.in_(list(roles))).order_by(Person.id, PersonRole.role))
     return [(person, role) for person, role in rows]
+
+
+def organisations_named(session: Session, name_keys: Collection[str], kind: OrganisationType) -> list[Organisation]:
+    """The registered organisations of a type whose folded names are among these."""
+    if not name_keys:
+        return []
+    return list(session.scalars(select(Organisation).where(Organisation.name_key.in_(list(name_keys)),
+                                                           Organisation.type == kind).order_by(Organisation.id)))
 
 
 def get_invitation(session: Session, invitation_id: int) -> MeetingInvitation | None:

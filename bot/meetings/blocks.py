@@ -293,6 +293,9 @@ def attendance(tr: Translator, request: MeetingRequest) -> str:
 def _why(tr: Translator, invitation: MeetingInvitation) -> str:
     if invitation.category == "state" and invitation.state_code:
         return tr._("focal point of {state}", state=StateCode(invitation.state_code))
+    if invitation.category == rules.ORGANISATION:
+        organisation = invitation.person.organisation
+        return organisation.name if organisation is not None else tr._("an organisation")
     return tr._(ROLES[Role(invitation.category)])
 
 

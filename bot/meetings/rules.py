@@ -10,6 +10,7 @@ at once take exactly one decision, and the other is told who decided first. Thes
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.errors import N_, Conflict, NotAuthorised, NotFound, Refusal
 from bot.forms import FormReader
+from bot.i18n import fold
 from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from bot.text import SlackUser
@@ -36,12 +38,13 @@ from storage.models import (
     MeetingRequest,
     MeetingStatus,
     MeetingTiming,
+    OrganisationType,
     Person,
     ReportSharing,
     Role,
     StateParty,
 )
-from storage.people import focal_point_of
+from storage.people import contact_of_organisation, focal_point_of
 from storage.review import move
 from storage.states import get_state
 
@@ -51,6 +54,9 @@ LANGUAGES = ("en", "fr", "es")  # the Convention's working languages
 GENEVA = "Europe/Zurich"  # Geneva's time zone (the IANA database names it after Zurich)
 INVITABLE_ROLES = (Role.PRESIDENT, Role.COMMITTEE, Role.OTHER_COMMITTEE)
 OTHERS = ("observers", "organisations", "civil_society", "operators")  # invited by name
+ORGANISATION = "organisation"  # an invitation's category when it goes to an organisation's person
+ORGANISATION_CATEGORIES = {"organisations": OrganisationType.INTERNATIONAL,
+                           "civil_society": OrganisationType.CIVIL_SOCIETY, "operators": OrganisationType.OPERATOR}
 TEXT_MAX, NAMES_MAX, QUESTION_MAX, PLACE_MAX = 3000, 500, 2000, 500
 
 # The request form's fields (block IDs), named once for the form, the reader and their errors.
@@ -445,6 +451,15 @@ def invite(session: Session, request: MeetingRequest, *, now: datetime) -> tuple
         if person.id not in chosen and person.state_code != request.state_code:
             chosen[person.id] = MeetingInvitation(person=person, category=role.value, state_code=person.state_code,
                                                   answer=InvitationAnswer.PENDING, created_at=now)
+    # Organisations named under their category (UNDP under "organisations") that registered are invited
+    # through the first of their people; the others stay names in the request, for ISU staff to reach.
+    for category, kind in ORGANISATION_CATEGORIES.items():
+        names = {fold(name) for name in re.split(r"[,;\n]", request.invited_others.get(category) or "") if name.strip()}
+        for organisation in queries.organisations_named(session, names, kind):
+            person = contact_of_organisation(session, organisation.id)
+            if person is not None and person.id not in chosen:
+                chosen[person.id] = MeetingInvitation(person=person, category=ORGANISATION, state_code=None,
+                                                      answer=InvitationAnswer.PENDING, created_at=now)
     new = [i for i in chosen.values() if i.id is None]
     request.invitations.extend(new)
     session.flush()

@@ -558,3 +558,24 @@ def test_isu_staff_see_every_request_by_status_those_waiting_first(workspace):
     bot.settle()
     shown = json.dumps(bot.fake.calls_to("response_url")[-1].body)
     assert shown.index(f"*#{waiting.id}*") < shown.index(f"*#{declined.id}*")
+
+
+def test_registered_organisations_named_under_their_category_are_invited(workspace):
+    from bot.meetings.blocks import APPROVE, SCHEDULE_FORM
+    from tests.e2e.flows import organisation_member
+
+    bot = workspace
+    organisation_member(bot, "UORGUNDP1", "UNDP", type="international", seat="US", locale="fr-FR")
+    organisation_member(bot, "UORGICBL1", "ICBL", type="operator", seat="CH")  # named, but not as an operator
+    organisation_member(bot, "UORGMAG1", "Mines Advisory Group", type="operator", seat="GB")  # not named
+    request = ask_for_a_meeting(bot)
+    press(bot, ADMIN, APPROVE, button_value(request))
+    assert shown_view(bot)["callback_id"] == SCHEDULE_FORM
+    submit(bot, ADMIN, SCHEDULE_FORM, {"day": "2027-11-22", "starts": "14:00", "ends": "16:00",
+                                       "timezone": "Europe/Zurich", "place": "Palais des Nations, room XI"},
+           metadata=button_value(request))
+    with bot.session() as session:
+        invited = {i.person.slack_user_id: i.category for i in session.scalars(select(MeetingInvitation))}
+    assert invited == {NO: "state", ES_: "state", PRESIDENT: "president", COMMITTEE: "committee",
+                       "UORGUNDP1": "organisation"}
+    assert "Invitation" in dm_texts(bot, "UORGUNDP1") and "Cambodge" in dm_texts(bot, "UORGUNDP1")
