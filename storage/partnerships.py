@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import CheckInAnswer, Need, Partnership, PartnershipParty, PartnershipStatus, Person
+from storage.models import (
+    CheckInAnswer,
+    Need,
+    Partnership,
+    PartnershipParty,
+    PartnershipStatus,
+    Person,
+    ProgressRating,
+)
 from storage.people import contact_of_organisation, focal_point_of
 
 
@@ -17,6 +29,12 @@ def locked_partnership(session: Session, partnership_id: int) -> Partnership | N
     """The partnership, its row locked until the unit of work ends (PostgreSQL; SQLite has one writer):
     two parties answering at once are taken one after the other, so the last to confirm sees the others."""
     return session.get(Partnership, partnership_id, with_for_update=True, populate_existing=True)
+
+
+def active_partnerships(session: Session) -> list[Partnership]:
+    """Every active partnership, oldest first: those whose parties check in."""
+    query = select(Partnership).where(Partnership.status == PartnershipStatus.ACTIVE).order_by(Partnership.id)
+    return list(session.scalars(query))
 
 
 def needs_by_id(session: Session, need_ids: list[int]) -> list[Need]:
@@ -69,3 +87,23 @@ def answers_of(session: Session, partnership_ids: list[int]) -> dict[int, list[C
         for answer in session.scalars(query):
             found[answer.partnership_id].append(answer)
     return found
+
+
+def save_answer(session: Session, *, partnership_id: int, party_id: int, due: date, rating: ProgressRating,
+                figures: dict[int, Decimal], disbursed: dict[int, dict[str, Decimal]], comment: str | None,
+                answered_by: str, answered_at: datetime) -> CheckInAnswer:
+    """A party's answer to one check-in, replacing any earlier one to it: one statement on the unique
+    (party, due), so two answers at once cannot both be inserted."""
+    values = {
+        "rating": rating, "comment": comment, "answered_by": answered_by, "answered_at": answered_at,
+        "figures": {str(index): str(figure) for index, figure in figures.items()},
+        "disbursed": {str(year): {currency: str(amount) for currency, amount in amounts.items()}
+                      for year, amounts in disbursed.items()},
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(CheckInAnswer).values(partnership_id=partnership_id, party_id=party_id, due=due,
+                                                     **values)
+    statement = statement.on_conflict_do_update(index_elements=[CheckInAnswer.party_id, CheckInAnswer.due],
+                                                set_=values).returning(CheckInAnswer.id)
+    answer_id = session.execute(statement).scalar_one()
+    return session.get_one(CheckInAnswer, answer_id, populate_existing=True)
