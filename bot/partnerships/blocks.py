@@ -259,7 +259,8 @@ def partnership_view(tr: Translator, partnership: Partnership, answers: Sequence
     """`/partnership show N`: where it stands, how it is going (once active, from the check-ins' `answers`),
     then its terms."""
     blocks: list[Block] = [section(status_line(tr, partnership))]
-    if answers is not None and today is not None and partnership.status != PartnershipStatus.PROPOSED:
+    # Once it has been active: a change of terms waiting for confirmations keeps its progress in view.
+    if answers is not None and today is not None and partnership.activated_at is not None:
         blocks += progress_blocks(tr, partnership, progress(partnership, answers, today=today), today=today)
     blocks += [DividerBlock(), *terms_blocks(tr, partnership)]
     return View(type="modal", title=form_title(tr), close=tr._("Close"), blocks=blocks)

@@ -154,6 +154,21 @@ def test_each_party_is_asked_once_in_its_language_and_only_the_silent_one_is_rem
     assert tick(bot)[Outcome.SENT] == 0
 
 
+def test_each_hears_in_their_own_daytime_and_a_bot_down_past_the_grace_never_asks_late(bot):
+    active_partnership(bot)
+    bot.clock.current = datetime(2027, 2, 23, 2, 30, tzinfo=UTC)  # 09:30 in Phnom Penh, 03:30 in Paris
+    outcomes = tick(bot)
+    assert outcomes[Outcome.SENT] == 1 and outcomes[Outcome.WAITING] == 1
+    assert len(sent_to(bot, KH)) == 1 and sent_to(bot, FR) == []
+    bot.clock.current = datetime(2027, 3, 1, 8, 30, tzinfo=UTC)  # down until Paris's grace was over
+    assert tick(bot)[Outcome.SKIPPED] == 1
+    assert sent_to(bot, FR) == []
+    bot.clock.current = datetime(2027, 3, 9, 8, 30, tzinfo=UTC)  # neither answered: both reminded
+    assert tick(bot)[Outcome.SENT] == 2
+    assert [k.rsplit("|", 1)[1] for k in keys(sent_to(bot, KH))] == ["+0d", "+14d"]
+    assert [k.rsplit("|", 1)[1] for k in keys(sent_to(bot, FR))] == ["+14d"]
+
+
 def test_the_answer_is_stored_replaces_the_question_and_shows_in_partnership_show(bot):
     number = active_partnership(bot)
     bot.clock.current = MORNING
