@@ -24,6 +24,7 @@ METADATA_MAX = 3000  # and for a view's private_metadata
 TEXT_MAX = 4000  # a slash command's text is shorter than this in Slack's client
 YEAR_MIN, YEAR_MAX = 1000, 9999  # the years the bot writes have four figures
 STATE_CODE = re.compile(r"[A-Z]{2}")  # ISO 3166-1 alpha-2 as the bot writes it: two ASCII capitals
+MESSAGE_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}")  # a message's ts as Slack writes it: 1700000000.000100
 
 STALE_BUTTON = N_("This button is out of date. Please use the latest message from the bot, or type `/pfp help`.")
 STALE_FORM = N_("This form is out of date. Please close it and open it again.")

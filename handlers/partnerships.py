@@ -1,23 +1,26 @@
 """`/partnership new`: the partnership's form, in two steps (who, then what each will do and the terms);
-`/partnership list` and `/partnership show N`; and the **Confirm** button, by which a party's delegate
-confirms the terms it read, for its own State."""
+`/partnership list` and `/partnership show N`; the **Confirm** button, by which a party's delegate
+confirms the terms it read, for its own State; and a check-in's **Answer** button and form."""
 
 from __future__ import annotations
 
 import re
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk.models.views import View
 
 from bot import payloads
 from bot.blocks import field_errors
 from bot.errors import N_, FieldErrors, PfpError
-from bot.partnerships import blocks, flows, rules
+from bot.notifier import attempt
+from bot.partnerships import answers, blocks, flows, rules
+from bot.partnerships.terms import Terms
 from bot.platform.rules import require_delegate
 from bot.registration.people import is_isu
 from bot.registration.rules import states_parties_on
 from handlers.commands import Subcommands
 from handlers.modals import after_ack, open_now, open_then_fill
-from storage.partnerships import organisations
+from storage.partnerships import answers_of, organisations
 
 USAGE = N_("Type `/partnership new` to propose a partnership for completion, `/partnership list` to see yours, "
            "or `/partnership show 12` to read one.")
@@ -34,6 +37,8 @@ def register(app: App, pfp: Subcommands) -> None:
     app.action(blocks.COMPLETE)(complete_button)
     app.action(blocks.CHANGE)(change_button)
     app.view(blocks.CHANGE_FORM)(submit_change)
+    app.action(blocks.ANSWER)(answer_button)
+    app.view(blocks.ANSWER_FORM)(submit_answer)
 
 
 def _known(context: BoltContext) -> set[str]:
@@ -50,9 +55,14 @@ def partnership_command(ack: Ack, command: dict, context: BoltContext) -> None:
     if shown := _SHOW.match(text):
         number, trigger = int(shown.group(1)), payloads.trigger_id(command)
         ack()
-        open_then_fill(context, trigger, blocks.form_title(context["tr"]), body=command, build=lambda: (
-            blocks.partnership_view(context["tr"], rules.shown(context["db"], context["person"], number),
-                                    context["person"])))
+
+        def show() -> View:
+            partnership = rules.shown(context["db"], context["person"], number)
+            found = answers_of(context["db"], [partnership.id])[partnership.id]
+            return blocks.partnership_view(context["tr"], partnership, found, today=context["clock"].now().date(),
+                                           reader=context["person"])
+
+        open_then_fill(context, trigger, blocks.form_title(context["tr"]), body=command, build=show)
         return
     if text.lower() not in ("", "new"):
         raise PfpError(USAGE)
@@ -145,7 +155,10 @@ def complete_button(ack: Ack, body: dict, action: dict, context: BoltContext) ->
         partnership = rules.complete(session, context["person"], partnership_id, now=context["clock"].now())
         session.commit()
         if view_id := (body.get("view") or {}).get("id"):
-            notifier.update_view(view_id, blocks.partnership_view(context["tr"], partnership, context["person"]))
+            found = answers_of(session, [partnership.id])[partnership.id]
+            notifier.update_view(view_id, blocks.partnership_view(context["tr"], partnership, found,
+                                                                  today=context["clock"].now().date(),
+                                                                  reader=context["person"]))
         flows.tell_completed(session, notifier, partnership)
 
     after_ack(body, context, complete)
@@ -201,3 +214,45 @@ def form_from_meeting(ack: Ack, body: dict, action: dict, context: BoltContext) 
                                  initial=blocks.meeting_initial(tr, draft))
 
     open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)
+
+
+def answer_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    """A check-in's Answer: the form, for one who speaks for the party asked (anyone else is refused)."""
+    ref, trigger = blocks.read_answer_button(action), payloads.trigger_id(body)
+    where = payloads.channel_of(body), payloads.message_ts(body)
+    ack()
+
+    def build() -> View:
+        partnership, party = answers.answerable(context["db"], context["person"], ref,
+                                                today=context["clock"].now().date(), message=payloads.STALE_BUTTON)
+        return blocks.answer_form(context["tr"], partnership, party, ref, channel=where[0], ts=where[1])
+
+    open_then_fill(context, trigger, blocks.form_title(context["tr"]), body=body, build=build)
+
+
+def submit_answer(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    tr, now, person = context["tr"], context["clock"].now(), context["person"]
+    ref, channel, ts = blocks.read_answer_form_metadata(view)
+    # A refusal here (not the party's, or a form the bot did not write) is shown on the form, and audited.
+    partnership, _party = answers.answerable(context["db"], person, ref, today=now.date(), message=payloads.STALE_FORM)
+    assert partnership.activated_at is not None
+    try:
+        answer = answers.read_answer_form(payloads.form_values(view), Terms.from_json(partnership.terms),
+                                          activated_on=partnership.activated_at.date(), language=tr.language,
+                                          today=now.date())
+    except FieldErrors as invalid:
+        ack(**field_errors(tr, invalid))
+        return
+    ack()
+
+    def store() -> None:
+        session, notifier = context["db"], context["notifier"]
+        stored = answers.record(session, person, ref, answer, now=now, message=payloads.STALE_FORM)
+        session.commit()
+        text, shown = blocks.answered_message(tr, rules.get(session, ref.partnership_id), stored)
+        # The question is replaced, so nobody answers from an old message by mistake; else they are told.
+        if channel is None or ts is None or not attempt("replace a check-in's question",
+                                                        lambda: notifier.update(channel, ts, text, shown)):
+            notifier.tell(context, text, shown)
+
+    after_ack(body, context, store)

@@ -25,7 +25,14 @@ from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.reminders.delivery import time_zones
 from bot.settings import ReminderSettings
-from scheduled import article7_reminders, meeting_reminders, platform_updates, stale_entries, weekly_digest
+from scheduled import (
+    article7_reminders,
+    meeting_reminders,
+    partnership_check_ins,
+    platform_updates,
+    stale_entries,
+    weekly_digest,
+)
 from storage.db import make_session_factory
 from storage.pauses import paused_rules
 
@@ -34,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 # Each tick runs each job once, in this order.
-JOBS = (article7_reminders, platform_updates, stale_entries, weekly_digest, meeting_reminders)
+JOBS = (article7_reminders, platform_updates, stale_entries, weekly_digest, meeting_reminders, partnership_check_ins)
 LEADER_LOCK = 7_020_427  # pg_advisory_lock's key for "the pfp scheduler"; any fixed number of ours
 TICK_JOB = "tick"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -16,6 +18,7 @@ from storage.models import (
     PartnershipParty,
     PartnershipStatus,
     Person,
+    ProgressRating,
     partnership_needs,
 )
 from storage.people import contact_of_organisation, focal_point_of
@@ -39,6 +42,12 @@ def organisations(session: Session) -> list[Organisation]:
 
 def get_match(session: Session, match_id: int) -> Match | None:
     return session.get(Match, match_id)
+
+
+def active_partnerships(session: Session) -> list[Partnership]:
+    """Every active partnership, oldest first: those whose parties check in."""
+    query = select(Partnership).where(Partnership.status == PartnershipStatus.ACTIVE).order_by(Partnership.id)
+    return list(session.scalars(query))
 
 
 def needs_by_id(session: Session, need_ids: list[int]) -> list[Need]:
@@ -136,3 +145,23 @@ def needs_without_partner_by_area(session: Session, *, created_before: datetime)
     """How many needs found no partner, by area: every one counted, whatever its visibility or consent."""
     query = select(Need.area, func.count()).where(_without_partner(created_before)).group_by(Need.area)
     return {Area(area): count for area, count in session.execute(query)}
+
+
+def save_answer(session: Session, *, partnership_id: int, party_id: int, due: date, rating: ProgressRating,
+                figures: dict[int, Decimal], disbursed: dict[int, dict[str, Decimal]], comment: str | None,
+                answered_by: str, answered_at: datetime) -> CheckInAnswer:
+    """A party's answer to one check-in, replacing any earlier one to it: one statement on the unique
+    (party, due), so two answers at once cannot both be inserted."""
+    values = {
+        "rating": rating, "comment": comment, "answered_by": answered_by, "answered_at": answered_at,
+        "figures": {str(index): str(figure) for index, figure in figures.items()},
+        "disbursed": {str(year): {currency: str(amount) for currency, amount in amounts.items()}
+                      for year, amounts in disbursed.items()},
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(CheckInAnswer).values(partnership_id=partnership_id, party_id=party_id, due=due,
+                                                     **values)
+    statement = statement.on_conflict_do_update(index_elements=[CheckInAnswer.party_id, CheckInAnswer.due],
+                                                set_=values).returning(CheckInAnswer.id)
+    answer_id = session.execute(statement).scalar_one()
+    return session.get_one(CheckInAnswer, answer_id, populate_existing=True)

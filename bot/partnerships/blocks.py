@@ -4,7 +4,7 @@ each answer changed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -30,6 +30,9 @@ from bot import payloads
 from bot.blocks import section, state_options
 from bot.errors import N_
 from bot.i18n import LANGUAGES, Translator, country_name, fold
+from bot.partnerships.answers import COMMENT_MAX, F_COMMENT, F_DISBURSED, F_RATING, FIGURE, CheckInRef
+from bot.partnerships.check_ins import ISU, CheckIn, MissedTarget
+from bot.partnerships.progress import Progress, progress
 from bot.partnerships.rules import (
     F_COMMITMENTS,
     F_KIND,
@@ -38,6 +41,7 @@ from bot.partnerships.rules import (
     F_RHYTHM,
     F_STATE,
     F_TARGETS,
+    F_TELL_ISU,
     ORGANISATION,
     RESPONSIBILITIES,
     STATUS_WORDS,
@@ -49,7 +53,17 @@ from bot.partnerships.rules import (
 )
 from bot.partnerships.terms import Commitment, Kind, Ownership, Rhythm, Target, Terms
 from bot.text import Mrkdwn, StateCode
-from storage.models import Match, Organisation, Partnership, PartnershipParty, PartnershipStatus, Person, StateParty
+from storage.models import (
+    CheckInAnswer,
+    Match,
+    Organisation,
+    Partnership,
+    PartnershipParty,
+    PartnershipStatus,
+    Person,
+    ProgressRating,
+    StateParty,
+)
 
 CONFIRM = "partnership.confirm"
 CHANGE = "partnership.change"
@@ -128,6 +142,7 @@ def terms_blocks(tr: Translator, partnership: Partnership) -> list[Block]:
         section(tr.mrkdwn("*National ownership in place*\n{owned}", owned=lines(owned, "None named."))),
         section(tr.mrkdwn("The parties check in {rhythm}. These are the terms as of version {version}.",
                           rhythm=tr._(RHYTHMS[terms.rhythm]), version=str(partnership.version))),
+        *([section(tr.mrkdwn("The ISU is told when a target is missed."))] if terms.tell_isu else []),
     ]
 
 
@@ -233,6 +248,7 @@ def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
     rhythms = [Option(value=str(int(r)), text=tr._(label)) for r, label in RHYTHMS.items()]
     keys = [parties.state_code, *parties.partners]
     owned = [o for o in ownership if terms is not None and Ownership(o.value) in terms.ownership] or None
+    tell = Option(value="yes", text=tr._("Tell the ISU when a target is missed"))
     rhythm = rhythms[[int(r) for r in RHYTHMS].index(int(terms.rhythm))] if terms is not None else rhythms[1]
     metadata = (parties.to_json() if change_of is None
                 else {"partnership": change_of.id, "version": change_of.version, "parties": keys})
@@ -250,6 +266,9 @@ def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
                    element=CheckboxesElement(action_id=F_OWNERSHIP, options=ownership, initial_options=owned)),
         InputBlock(block_id=F_RHYTHM, label=tr._("The parties check in"), element=RadioButtonsElement(
             action_id=F_RHYTHM, options=rhythms, initial_option=rhythm)),
+        InputBlock(block_id=F_TELL_ISU, label=tr._("The ISU"), optional=True, element=CheckboxesElement(
+            action_id=F_TELL_ISU, options=[tell], initial_options=[tell] if terms is not None and terms.tell_isu
+            else None)),
     ])
 
 
@@ -325,9 +344,15 @@ def status_line(tr: Translator, partnership: Partnership) -> Mrkdwn:
     return tr.mrkdwn("*Status:* {status}", status=tr._(STATUSES[partnership.status]))
 
 
-def partnership_view(tr: Translator, partnership: Partnership, reader: Person | None = None) -> View:
-    """`/partnership show N`: where it stands, then its terms."""
-    blocks: list[Block] = [section(status_line(tr, partnership)), DividerBlock(), *terms_blocks(tr, partnership)]
+def partnership_view(tr: Translator, partnership: Partnership, answers: Sequence[CheckInAnswer] | None = None, *,
+                     today: date | None = None, reader: Person | None = None) -> View:
+    """`/partnership show N`: where it stands, how it is going (once active, from the check-ins' `answers`),
+    then its terms; for the affected State's delegates, the button that completes it."""
+    blocks: list[Block] = [section(status_line(tr, partnership))]
+    # Once it has been active: a change of terms waiting for confirmations keeps its progress in view.
+    if answers is not None and today is not None and partnership.activated_at is not None:
+        blocks += progress_blocks(tr, partnership, progress(partnership, answers, today=today), today=today)
+    blocks += [DividerBlock(), *terms_blocks(tr, partnership)]
     if may_complete(reader, partnership):
         blocks.append(completion_actions(tr, partnership))
     return View(type="modal", title=form_title(tr), close=tr._("Close"), blocks=blocks,
@@ -352,6 +377,44 @@ def completed_message(tr: Translator, partnership: Partnership) -> str:
                      "every party.", number=partnership.id, state=StateCode(partnership.state_code))
 
 
+RATINGS = {ProgressRating.ON_TRACK: N_("on track"), ProgressRating.AT_RISK: N_("at risk"),
+           ProgressRating.BEHIND: N_("behind")}
+
+
+def money(tr: Translator, amount: Any, currency: str) -> str:
+    return format_currency(amount, currency, locale=tr.language)
+
+
+def progress_blocks(tr: Translator, partnership: Partnership, found: Progress, *, today: date) -> list[Block]:
+    """Each target against its figure reached, the money pledged against disbursed by year, and each party's
+    last check-in. What people typed (units, comments) is escaped (tr.mrkdwn)."""
+    targets = []
+    for t in found.targets:
+        line = tr.mrkdwn("{bar} {reached} of {figure} {unit}, by {date}", bar=progress_bar(t.fraction),
+                         reached=tr.number(t.reached or 0), figure=tr.number(t.target.figure), unit=t.target.unit,
+                         date=t.target.due)
+        targets.append(Mrkdwn(line + " " + tr.mrkdwn("(missed)")) if t.overdue(today) else line)
+    lines = [tr.mrkdwn("*Progress*"), *targets]
+    if found.money:
+        lines.append(tr.mrkdwn("*Pledged and disbursed*"))
+        lines += [tr.mrkdwn("• {year}: {disbursed} disbursed of {pledged} pledged", year=str(m.year),
+                            disbursed=money(tr, m.disbursed, m.currency), pledged=money(tr, m.pledged, m.currency))
+                  for m in found.money]
+    parties = {p.id: p for p in partnership.parties}
+    if found.last_answers:
+        lines.append(tr.mrkdwn("*Last check-ins*"))
+        for party_id, answer in found.last_answers.items():
+            said = tr.mrkdwn("• {party}, {date}: {rating}", party=party_name(tr, parties[party_id]), date=answer.due,
+                             rating=tr._(RATINGS[answer.rating]))
+            lines.append(Mrkdwn(said + tr.mrkdwn(" — “{comment}”", comment=answer.comment)) if answer.comment
+                         else said)
+    else:
+        lines.append(tr.mrkdwn("No party has answered a check-in yet."))
+    if found.at_risk:
+        lines.append(tr.mrkdwn("_At risk: a party is not on track, or a target was missed._"))
+    return [section(Mrkdwn("\n".join(lines)))]
+
+
 def list_message(tr: Translator, partnerships: list[Partnership]) -> tuple[str, list[Block]]:
     """`/partnership list`: one line each, newest first (the 30 newest; `/partnership show N` for one)."""
     if not partnerships:
@@ -361,3 +424,117 @@ def list_message(tr: Translator, partnerships: list[Partnership]) -> tuple[str, 
                        kind=tr._(KINDS[Kind(p.kind)]), status=tr._(STATUSES[p.status])) for p in partnerships[:30]]
     text = tr.mrkdwn("Partnerships ({count}). Type `/partnership show 12` to read one.", count=len(partnerships))
     return text, [section(text), section(Mrkdwn("\n".join(lines)))]
+
+
+# ------------------------------------------------------------------------------------------ check-ins
+
+ANSWER = "partnership.check_in"  # the Answer button under a check-in's question
+ANSWER_FORM = "partnership.answer"
+
+
+def party_by_key(partnership: Partnership, key: str) -> PartnershipParty:
+    return next(p for p in partnership.parties if p.key == key)
+
+
+def answer_button(tr: Translator, ref: CheckInRef) -> ActionsBlock:
+    return ActionsBlock(block_id=f"check-in:{ref.partnership_id}", elements=[
+        ButtonElement(text=tr._("Answer"), action_id=ANSWER, style="primary",
+                      value=json.dumps(ref.to_json(), separators=(",", ":")))])
+
+
+def check_in_message(tr: Translator, partnership: Partnership, check_in: CheckIn) -> tuple[str, list[Block]]:
+    """The question to one party on a check-in's day (or, 14 days on, its one reminder): its own
+    responsibilities and the targets, with **Answer**."""
+    party = party_by_key(partnership, check_in.party)
+    if check_in.reminder:
+        text = tr.mrkdwn("Reminder: the other parties to partnership #{number} for {state} are still waiting for "
+                         "the answer of {party} to the check-in of {date}.", number=partnership.id,
+                         state=StateCode(partnership.state_code), party=party_name(tr, party), date=check_in.due)
+    else:
+        text = tr.mrkdwn("Check-in of {date} on partnership #{number} for {state}: how is {party} doing on its "
+                         "responsibilities, and where do the targets stand?", date=check_in.due,
+                         number=partnership.id, state=StateCode(partnership.state_code), party=party_name(tr, party))
+    terms = Terms.from_json(partnership.terms)
+    targets = [tr.mrkdwn("• {figure} {unit} by {date}", figure=tr.number(t.figure), unit=t.unit, date=t.due)
+               for t in terms.targets]
+    ref = CheckInRef(partnership.id, party.id, check_in.due)
+    return text, [
+        section(text),
+        section(tr.mrkdwn("*Responsibilities of {party}*\n{what}", party=party_name(tr, party),
+                          what=party.responsibilities)),
+        section(tr.mrkdwn("*Targets*\n{targets}", targets=Mrkdwn("\n".join(targets)) if targets else "—")),
+        answer_button(tr, ref),
+    ]
+
+
+def answer_form(tr: Translator, partnership: Partnership, party: PartnershipParty, ref: CheckInRef, *,
+                channel: str | None, ts: str | None) -> View:
+    """The check-in's form: how it goes, the figure reached per target, disbursed to date, a comment. The
+    message it came from (`channel`, `ts`) is replaced with the answer once it is stored."""
+    ratings = [Option(value=r.value, text=tr._(label)) for r, label in RATINGS.items()]
+    terms = Terms.from_json(partnership.terms)
+    figures = [InputBlock(block_id=FIGURE + str(index), optional=True,
+                          label=tr._("{unit}: figure reached (target {figure} by {date})", unit=t.unit,
+                                     figure=t.figure, date=t.due)[:2000],
+                          element=PlainTextInputElement(action_id=FIGURE + str(index), max_length=40))
+               for index, t in enumerate(terms.targets)]
+    metadata = {**ref.to_json(), "channel": channel, "ts": ts}
+    return View(type="modal", callback_id=ANSWER_FORM, title=tr._("Check-in")[:24], submit=tr._("Send"),
+                close=tr._("Cancel"), private_metadata=json.dumps(metadata), blocks=[
+        InputBlock(block_id=F_RATING, label=tr._("How is {party} doing?", party=party_name(tr, party))[:2000],
+                   element=RadioButtonsElement(action_id=F_RATING, options=ratings)),
+        *figures,
+        InputBlock(block_id=F_DISBURSED, label=tr._("Disbursed to date"), optional=True,
+                   hint=tr._("One a line: year | amount currency, e.g. 2027 | 50000 EUR."),
+                   element=PlainTextInputElement(action_id=F_DISBURSED, multiline=True)),
+        InputBlock(block_id=F_COMMENT, label=tr._("Comment for the other parties"), optional=True,
+                   element=PlainTextInputElement(action_id=F_COMMENT, multiline=True, max_length=COMMENT_MAX)),
+    ])
+
+
+def read_answer_button(action: dict[str, Any]) -> CheckInRef:
+    return CheckInRef.from_json(payloads.value_object(action), message=payloads.STALE_BUTTON)
+
+
+def read_answer_form_metadata(view: dict[str, Any]) -> tuple[CheckInRef, str | None, str | None]:
+    """The check-in a submitted form is about, and the message to replace (dropped when not one Slack makes)."""
+    data = payloads.metadata(view)
+    ts = data.get("ts")
+    return (CheckInRef.from_json(data, message=payloads.STALE_FORM), payloads.optional_channel(data.get("channel")),
+            ts if isinstance(ts, str) and payloads.MESSAGE_TS.fullmatch(ts) else None)
+
+
+def answered_message(tr: Translator, partnership: Partnership, answer: CheckInAnswer) -> tuple[str, list[Block]]:
+    """What replaces the question once answered: the thanks, and what was recorded (typed text escaped)."""
+    text = tr.mrkdwn("Thank you, your answer is recorded for the check-in of {date} on partnership #{number}.",
+                     date=answer.due, number=partnership.id)
+    terms = Terms.from_json(partnership.terms)
+    lines = [tr.mrkdwn("*{party}:* {rating}", party=party_name(tr, answer.party), rating=tr._(RATINGS[answer.rating]))]
+    for index, figure in sorted((int(i), f) for i, f in (answer.figures or {}).items()):
+        if index < len(terms.targets):
+            t = terms.targets[index]
+            lines.append(tr.mrkdwn("• {reached} of {figure} {unit}", reached=tr.number(figure),
+                                   figure=tr.number(t.figure), unit=t.unit))
+    for year, amounts in sorted((answer.disbursed or {}).items()):
+        for currency, amount in sorted(amounts.items()):
+            lines.append(tr.mrkdwn("• Disbursed in {year}: {amount}", year=year, amount=money(tr, amount, currency)))
+    if answer.comment:
+        lines.append(tr.mrkdwn("“{comment}”", comment=answer.comment))
+    return text, [section(text), section(Mrkdwn("\n".join(lines)))]
+
+
+def missed_target_message(tr: Translator, partnership: Partnership, answers: Sequence[CheckInAnswer],
+                          nudge: MissedTarget, *, today: date) -> tuple[str, list[Block]]:
+    """A target's date passed unmet: the parties are told once (and the ISU, where they agreed)."""
+    found = progress(partnership, answers, today=today).targets[nudge.index]
+    t = found.target
+    text = tr.mrkdwn("A target of partnership #{number} for {state} was missed: {figure} {unit} by {date}, and "
+                     "{reached} reached so far.", number=partnership.id, state=StateCode(partnership.state_code),
+                     figure=tr.number(t.figure), unit=t.unit, date=t.due, reached=tr.number(found.reached or 0))
+    if nudge.party == ISU:
+        more = tr.mrkdwn("The parties agreed that the ISU be told. Type `/partnership show {number}` to read it.",
+                         number=partnership.id)
+    else:
+        more = tr.mrkdwn("Talk it over with the other parties, and propose new terms if the target must change. "
+                         "Type `/partnership show {number}` to read where it stands.", number=partnership.id)
+    return text, [section(text), section(more)]

@@ -50,6 +50,7 @@ RESPONSIBILITIES_MAX = 1500
 PARTIES_MAX = 12
 F_STATE, F_PARTNERS, F_KIND = "state", "partners", "kind"
 F_TARGETS, F_COMMITMENTS, F_OWNERSHIP, F_RHYTHM = "targets", "commitments", "ownership", "rhythm"
+F_TELL_ISU = "tell_isu"  # a checkbox: the ISU hears when a target is missed
 RESPONSIBILITIES = "responsibilities."  # + the party's key (KH, org-12): one input each
 ORGANISATION = "org-"  # an organisation's party key: org-12
 NEEDS_MAX = 20
@@ -140,9 +141,12 @@ def read_terms_form(values: Mapping[str, Any], parties: Parties | tuple[str, ...
     rhythm = {str(int(r)): r for r in Rhythm}.get(form.raw(F_RHYTHM))
     if rhythm is None:
         form.errors[F_RHYTHM] = (N_("Please choose one of the options."), {})
+    tell_isu = values.get(F_TELL_ISU) or []
+    if not isinstance(tell_isu, list) or any(v != "yes" for v in tell_isu):
+        form.errors[F_TELL_ISU] = (N_("Please choose among the options."), {})
     form.done()
     return responsibilities, Terms(targets=targets, commitments=commitments, ownership=ownership,
-                                   rhythm=rhythm or Rhythm.QUARTERLY)
+                                   rhythm=rhythm or Rhythm.QUARTERLY, tell_isu=tell_isu == ["yes"])
 
 
 def snapshot(partnership: Partnership) -> dict:

@@ -108,7 +108,7 @@ def _lines(form: FormReader, name: str, *, required: bool) -> list[tuple[int, li
     return lines
 
 
-def _number(text: str) -> Decimal | None:
+def parse_figure(text: str) -> Decimal | None:
     """A figure as people type it: 250000, 250,000, 250 000 or 250'000 (thousands), 12.5 (decimals)."""
     cleaned = re.sub(r"[ ,'](?=[0-9]{3}(?:[ ,']|$|\.))", "", text.strip())
     try:
@@ -127,7 +127,7 @@ def read_targets(form: FormReader, name: str, *, today: date) -> list[Target]:
             form.errors[name] = (N_("Line {number} is not written as figure | unit | date, for example: "
                                     "120 | hectares released | 2028-06-30."), {"number": number})
             break
-        figure = _number(parts[0])
+        figure = parse_figure(parts[0])
         if figure is None or figure <= 0 or figure > AMOUNT_MAX:
             form.errors[name] = (N_("Line {number}: the figure must be a number above zero, such as 120."),
                                  {"number": number})
@@ -190,7 +190,7 @@ def read_commitments(form: FormReader, name: str, *, today: date) -> list[Commit
             commitments.append(Commitment(partner=parts[0], in_kind=parts[2]))
             continue
         money = _MONEY.match(parts[1])
-        amount = _number(money[1]) if money else None
+        amount = parse_figure(money[1]) if money else None
         if amount is None or amount <= 0 or amount > AMOUNT_MAX:
             form.errors[name] = (N_("Line {number}: the amount must be a number above zero followed by its "
                                     "currency, such as 250000 EUR."), {"number": number})
@@ -208,6 +208,39 @@ def read_commitments(form: FormReader, name: str, *, today: date) -> list[Commit
     return commitments
 
 
+def read_disbursed(form: FormReader, name: str, *, first_year: int, today: date) -> dict[int, dict[str, Decimal]]:
+    """What a party disbursed to date, one year and currency a line: `2027 | 50000 EUR`; the first line
+    that is not right is named. Years are those the partnership has run in (and the one before), to this one."""
+    disbursed: dict[int, dict[str, Decimal]] = {}
+    for number, parts in _lines(form, name, required=False):
+        if len(parts) != 2:
+            form.errors[name] = (N_("Line {number} is not written as year | amount and currency, for example: "
+                                    "2027 | 50000 EUR."), {"number": number})
+            break
+        if not _YEAR.fullmatch(parts[0]) or not first_year <= int(parts[0]) <= today.year:
+            form.errors[name] = (N_("Line {number}: give the year of the disbursement, from {first} to {last}."),
+                                 {"number": number, "first": first_year, "last": today.year})
+            break
+        money = _MONEY.match(parts[1])
+        amount = parse_figure(money[1]) if money else None
+        if amount is None or amount <= 0 or amount > AMOUNT_MAX:
+            form.errors[name] = (N_("Line {number}: the amount must be a number above zero followed by its "
+                                    "currency, such as 250000 EUR."), {"number": number})
+            break
+        currency = money[2].upper()  # type: ignore[index]
+        if currency not in currencies_in_use(today):
+            form.errors[name] = (N_("Line {number}: {currency} is not a currency in use; write its ISO code, "
+                                    "such as EUR, USD, CHF or XOF."), {"number": number, "currency": currency})
+            break
+        year = disbursed.setdefault(int(parts[0]), {})
+        if currency in year:  # two lines for one year and currency: a slip, not a sum to guess
+            form.errors[name] = (N_("Line {number}: {year} in {currency} is on an earlier line already."),
+                                 {"number": number, "year": parts[0], "currency": currency})
+            break
+        year[currency] = amount
+    return disbursed
+
+
 @dataclass(frozen=True)
 class Terms:
     """What every party confirms: each version of it once."""
@@ -216,6 +249,7 @@ class Terms:
     commitments: list[Commitment] = field(default_factory=list)
     ownership: list[Ownership] = field(default_factory=list)  # the components the State has in place
     rhythm: Rhythm = Rhythm.QUARTERLY
+    tell_isu: bool = False  # the parties agreed the ISU hears when a target is missed
 
     def target_lines(self, language: str) -> str:
         """The targets written back as the form reads them, to change them (Propose a change)."""
@@ -241,6 +275,7 @@ class Terms:
                              "currency": c.currency, "year": c.year, "in_kind": c.in_kind} for c in self.commitments],
             "ownership": [o.value for o in self.ownership],
             "rhythm": int(self.rhythm),
+            "tell_isu": self.tell_isu,
         }
 
     @classmethod
@@ -252,4 +287,5 @@ class Terms:
                                     c["currency"], c["year"], c["in_kind"]) for c in data["commitments"]],
             ownership=[Ownership(o) for o in data["ownership"]],
             rhythm=Rhythm(data["rhythm"]),
+            tell_isu=bool(data.get("tell_isu", False)),  # terms written before it was asked
         )

@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 
 from bot.errors import N_, NotAuthorised, PfpError, Refusal
 from bot.meetings.reminders import MEETING
+from bot.partnerships.check_ins import CHECK_IN
 from bot.registration.people import is_isu
 from bot.reminders.digest import DIGEST
 from bot.reminders.rules import ARTICLE7, PLATFORM, STALE
 from storage import audit, pauses
 from storage.models import Person
 
-RULES = (ARTICLE7, PLATFORM, STALE, DIGEST, MEETING)
+RULES = (ARTICLE7, PLATFORM, STALE, DIGEST, MEETING, CHECK_IN)  # checkin: questions, reminders, missed targets
 
 
 def change(session: Session, actor: Person, *, rule: str, paused: bool, now: datetime) -> bool:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from bot.errors import FieldErrors
 from bot.forms import FormReader
-from bot.partnerships.terms import Commitment, Target, read_commitments, read_targets
+from bot.partnerships.rules import Parties, read_terms_form
+from bot.partnerships.terms import Commitment, Kind, Target, Terms, read_commitments, read_disbursed, read_targets
 
 TODAY = date(2026, 12, 1)
 
@@ -136,3 +137,44 @@ def test_terms_written_back_as_lines_read_again_as_the_same_terms():
         assert form.errors == {}
     assert "femmes 120" in terms.target_lines("fr") and "UNDP | en especie | two survey teams" in \
         terms.commitment_lines("es")
+
+
+def disbursed(text: str) -> dict:
+    form = FormReader({"disbursed": text})
+    found = read_disbursed(form, "disbursed", first_year=2025, today=TODAY)
+    form.done()
+    return found
+
+
+def test_disbursements_by_year_and_currency_to_date():
+    assert disbursed("2026 | 50 000 EUR\n2026 | 1000 usd\n\n2025 | 12.5 EUR") == {
+        2026: {"EUR": Decimal("50000"), "USD": Decimal("1000")}, 2025: {"EUR": Decimal("12.5")}}
+    assert disbursed("") == {}
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("2026 50000 EUR", "Line 1 is not written as year | amount and currency"),
+    ("2027 | 100 EUR", "Line 1: give the year of the disbursement, from 2025 to 2026."),
+    ("2024 | 100 EUR", "Line 1: give the year of the disbursement, from 2025 to 2026."),
+    ("2026 | -100 EUR", "Line 1: the amount must be a number above zero"),
+    ("2026 | 100 XYZ", "Line 1: XYZ is not a currency in use"),
+    ("2026 | 100 EUR\n2026 | 5 EUR", "Line 2: 2026 in EUR is on an earlier line already."),
+])
+def test_a_disbursement_out_of_range_or_in_an_unknown_currency_is_refused_on_its_line(text, said):
+    assert problem(disbursed, text).startswith(said)
+
+
+def test_telling_the_isu_of_a_missed_target_is_kept_and_older_terms_did_not_ask_it():
+    terms = Terms(targets=[Target(Decimal("120"), "hectares released", date(2028, 6, 30))], tell_isu=True)
+    assert Terms.from_json(terms.to_json()) == terms
+    older = terms.to_json()
+    del older["tell_isu"]
+    assert Terms.from_json(older).tell_isu is False
+
+
+@pytest.mark.parametrize(("ticked", "told"), [(["yes"], True), ([], False), (None, False)])
+def test_the_terms_form_reads_the_isu_checkbox(ticked, told):
+    values = {"responsibilities.KH": "Clears.", "responsibilities.NO": "Funds.",
+              "targets": "120 | hectares released | 2028-06-30", "rhythm": "3", "tell_isu": ticked}
+    _, terms = read_terms_form(values, Parties("KH", ("NO",), Kind.BILATERAL), language="en", today=TODAY)
+    assert terms.tell_isu is told

@@ -48,5 +48,6 @@ def test_only_isu_staff_pause_reminders_and_an_unknown_series_is_named(bot):
         [refused] = audit.entries(session, action="reminders.refused")
     assert (refused.actor, refused.detail) == ("UDELEG1", "pause")
     assert admin(bot, "reminders pause birthdays") == (
-        "There is no series of reminders called 'birthdays'. The series are: article7, platform, stale, digest, meeting.")
+        "There is no series of reminders called 'birthdays'. The series are: article7, platform, stale, digest, meeting, "
+        "checkin.")
     assert admin(bot, "reminders stop article7").startswith("Type `/pfp admin reminders pause article7`")
