@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.blocks import section
 from bot.i18n import Translator
-from bot.partnerships.blocks import KINDS, STATUSES, progress_bar
+from bot.partnerships.blocks import KINDS, STATUSES, progress_blocks
 from bot.partnerships.progress import Progress, progress
 from bot.partnerships.report import Unpartnered, unpartnered
 from bot.partnerships.rules import oversees
@@ -40,6 +40,7 @@ class Overview:
 class HomeFigures:
     own: list[tuple[Partnership, Progress]]  # the reader's State's or organisation's, newest first
     overview: Overview | None  # for those who oversee every partnership
+    today: date
 
 
 def figures(session: Session, person: Person, *, now: datetime) -> HomeFigures:
@@ -54,7 +55,7 @@ def figures(session: Session, person: Person, *, now: datetime) -> HomeFigures:
         counts["at_risk"] = sum(readings[p.id].at_risk for p in every if p.id in readings)
         overview = Overview(counts, unpartnered(session, now=now, viewer=Viewer.of(person),
                                                 consent_needed=not is_isu(person), limit=NEEDS_SHOWN))
-    return HomeFigures([(p, readings[p.id]) for p in own], overview)
+    return HomeFigures([(p, readings[p.id]) for p in own], overview, now.date())
 
 
 def home_partnerships(tr: Translator, shown: HomeFigures) -> list[Block]:
@@ -62,16 +63,12 @@ def home_partnerships(tr: Translator, shown: HomeFigures) -> list[Block]:
     if shown.own:
         blocks.append(section(tr.mrkdwn("*Your partnerships*")))
         for partnership, reading in shown.own:
-            lines = [tr.mrkdwn("*#{number}* for {state} ({kind}): {status}", number=partnership.id,
-                               state=StateCode(partnership.state_code), kind=tr._(KINDS[Kind(partnership.kind)]),
-                               status=tr._(STATUSES[partnership.status]))]
-            if partnership.status == PartnershipStatus.ACTIVE:
-                lines += [tr.mrkdwn("• {figure} {unit} by {date}: {bar}", figure=tr.number(t.target.figure),
-                                    unit=t.target.unit, date=t.target.due, bar=progress_bar(t.fraction))
-                          for t in reading.targets]
-                if reading.at_risk:
-                    lines.append(tr.mrkdwn("_At risk: a party says so, or a target's date has passed._"))
-            blocks.append(section("\n".join(lines)))
+            blocks.append(section(tr.mrkdwn("*#{number}* for {state} ({kind}): {status}", number=partnership.id,
+                                            state=StateCode(partnership.state_code),
+                                            kind=tr._(KINDS[Kind(partnership.kind)]),
+                                            status=tr._(STATUSES[partnership.status]))))
+            if partnership.status == PartnershipStatus.ACTIVE:  # as `/partnership show` shows it
+                blocks += progress_blocks(tr, partnership, reading, today=shown.today)
     if shown.overview is not None:
         counts, un = shown.overview.counts, shown.overview.unpartnered
         blocks.append(section("\n".join([

@@ -47,15 +47,16 @@ def test_a_partys_delegate_sees_their_partnerships_with_a_bar_for_each_target(bo
     home = open_home(bot, NO)
     assert "Your partnerships" in home
     assert f"*#{s.partnerships['P1']}* for Cambodia (triangular): active" in home
-    assert "120 hectares released by 30 June 2028: ▓▓▓▓▓░░░░░ 50 %" in home  # 60 of 120
-    assert "300 survivors assisted by 30 June 2027: ▓▓▓▓▓▓▓▓▓▓ 100 %" in home
+    assert "▓▓▓▓▓░░░░░ 50 % 60 of 120 hectares released, by 30 June 2028" in home
+    assert "▓▓▓▓▓▓▓▓▓▓ 100 % 300 of 300 survivors assisted, by 30 June 2027" in home
+    assert "*Pledged and disbursed*" in home and "*Last check-ins*" in home  # as /partnership show has them
     assert f"*#{s.partnerships['P4']}* for Cambodia (multi-partner): completed" in home
     assert "villages reached" not in home  # a completed one: its status, no bars
     assert f"#{s.partnerships['P2']}*" not in home  # Japan's, not Norway's
     assert OVERVIEW not in home and UNPARTNERED not in home  # the overview is for those who oversee
 
     japan = open_home(bot, JP)
-    assert "km² surveyed by 30 September 2027: ▓▓░░░░░░░░ 20 %" in japan and "At risk" in japan
+    assert "▓▓░░░░░░░░ 20 %" in japan and "km² surveyed, by 30 September 2027" in japan and "At risk" in japan
     assert "hectares released" in open_home(bot, HALO)  # an organisation's people: theirs too
 
 
