@@ -86,16 +86,19 @@ def submit_parties(ack: Ack, view: dict, context: BoltContext) -> None:
     except FieldErrors as invalid:
         ack(**field_errors(tr, invalid))
         return
-    ack(response_action="update", view=blocks.terms_form(tr, parties,
-                                                        names=rules.organisation_names(context["db"])))
+    session = context["db"]
+    needs = rules.needs_to_serve(session, parties.state_code, person)
+    ack(response_action="update", view=blocks.terms_form(tr, parties, names=rules.organisation_names(session),
+                                                        needs=needs))
 
 
 def submit_terms(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     tr, now = context["tr"], context["clock"].now()
     parties = rules.Parties.from_json(payloads.metadata(view), known=_known(context))
     try:
-        responsibilities, terms = rules.read_terms_form(payloads.form_values(view), parties, language=tr.language,
-                                                        today=now.date())
+        values = payloads.form_values(view)
+        responsibilities, terms = rules.read_terms_form(values, parties, language=tr.language, today=now.date())
+        need_ids = rules.chosen_needs(values, parties.need_ids)
     except FieldErrors as invalid:
         ack(**field_errors(tr, invalid))
         return
@@ -105,7 +108,7 @@ def submit_terms(ack: Ack, body: dict, view: dict, context: BoltContext) -> None
         session, notifier = context["db"], context["notifier"]
         partnership = rules.form(session, context["person"], rules.Proposal(
             state_code=parties.state_code, kind=parties.kind, responsibilities=responsibilities, terms=terms,
-            need_ids=parties.need_ids, source=parties.source), now=now)
+            need_ids=need_ids, source=parties.source), now=now)
         session.commit()
         unreached = flows.ask_parties(session, notifier, partnership)
         notifier.tell(context, blocks.proposed_text(tr, partnership, unreached))
@@ -140,7 +143,8 @@ def form_from_match(ack: Ack, body: dict, action: dict, context: BoltContext) ->
         session = context["db"]
         draft = rules.draft_from_match(session, context["person"], match_id)
         names = rules.organisation_names(session)
-        return blocks.terms_form(tr, draft.parties, names=names, initial=blocks.match_initial(tr, draft, names))
+        return blocks.terms_form(tr, draft.parties, names=names, initial=blocks.match_initial(tr, draft, names),
+                                 needs=rules.needs_to_serve(session, draft.parties.state_code, context["person"]))
 
     open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)
 
@@ -211,7 +215,8 @@ def form_from_meeting(ack: Ack, body: dict, action: dict, context: BoltContext) 
     def build():  # type: ignore[no-untyped-def]
         draft = rules.draft_from_meeting(context["db"], context["person"], meeting_id)
         return blocks.terms_form(tr, draft.parties, names=rules.organisation_names(context["db"]),
-                                 initial=blocks.meeting_initial(tr, draft))
+                                 initial=blocks.meeting_initial(tr, draft),
+                                 needs=rules.needs_to_serve(context["db"], draft.parties.state_code, context["person"]))
 
     open_then_fill(context, trigger, blocks.form_title(tr), build, body=body)
 

@@ -36,6 +36,7 @@ from bot.partnerships.progress import Progress, progress
 from bot.partnerships.rules import (
     F_COMMITMENTS,
     F_KIND,
+    F_NEEDS,
     F_OWNERSHIP,
     F_PARTNERS,
     F_RHYTHM,
@@ -56,6 +57,7 @@ from bot.text import Mrkdwn, StateCode
 from storage.models import (
     CheckInAnswer,
     Match,
+    Need,
     Organisation,
     Partnership,
     PartnershipParty,
@@ -232,7 +234,8 @@ def parties_form(tr: Translator, parties: list[StateParty], organisations: list[
 
 
 def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
-               initial: Mapping[str, str] | None = None, change_of: Partnership | None = None) -> View:
+               initial: Mapping[str, str] | None = None, change_of: Partnership | None = None,
+               needs: Sequence[Need] = ()) -> View:
     """`/partnership new`, second step: what each party will do, and the terms they will all confirm.
     Formed from a match or a meeting, `initial` fills in what is known already (by block id); to propose a
     change of `change_of`, its terms as they stand."""
@@ -247,6 +250,7 @@ def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
     ownership = [Option(value=o.value, text=tr._(label)[:75]) for o, label in OWNERSHIP.items()]
     rhythms = [Option(value=str(int(r)), text=tr._(label)) for r, label in RHYTHMS.items()]
     keys = [parties.state_code, *parties.partners]
+    need_options = [Option(value=str(n.id), text=f"#{n.id} {n.title}"[:75]) for n in needs]
     owned = [o for o in ownership if terms is not None and Ownership(o.value) in terms.ownership] or None
     tell = Option(value="yes", text=tr._("Tell the ISU when a target is missed"))
     rhythm = rhythms[[int(r) for r in RHYTHMS].index(int(terms.rhythm))] if terms is not None else rhythms[1]
@@ -256,6 +260,11 @@ def terms_form(tr: Translator, parties: Parties, *, names: Mapping[str, str],
                 submit=tr._("Propose"), close=tr._("Cancel"), private_metadata=json.dumps(metadata),
                 blocks=[
         *[text(RESPONSIBILITIES + key, tr._("What {state} will do", state=key_name(tr, key, names))) for key in keys],
+        *([InputBlock(block_id=F_NEEDS, label=tr._("The needs of {state} it serves", state=tr.country(
+            parties.state_code)), optional=True, element=StaticMultiSelectElement(
+            action_id=F_NEEDS, placeholder=tr._("Choose needs"), options=need_options,
+            initial_options=[o for o in need_options if int(o.value) in parties.need_ids] or None))]
+          if need_options else []),
         text(F_TARGETS, tr._("Targets"), tr._("One a line: figure | unit | date, e.g. 120 | hectares released | "
                                               "2028-06-30. Where it counts people, add | women 120, men 80, "
                                               "girls 30, boys 20.")),

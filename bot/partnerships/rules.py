@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import payloads
-from bot.errors import N_, Conflict, NotAuthorised, NotFound, PfpError, Refusal
+from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound, PfpError, Refusal
 from bot.forms import FormReader
 from bot.i18n import fold
 from bot.partnerships.terms import Kind, Ownership, Rhythm, Terms, read_commitments, read_targets
@@ -26,6 +26,7 @@ from storage.meetings import get_request as get_meeting
 from storage.models import (
     Match,
     MeetingRequest,
+    Need,
     OrganisationType,
     Partnership,
     PartnershipParty,
@@ -42,6 +43,7 @@ from storage.partnerships import (
     organisations,
     partnerships_of,
 )
+from storage.platform import entries_of_state
 from storage.taxonomy import Answer, EntryStatus
 
 STATUS_WORDS = {PartnershipStatus.PROPOSED: N_("waiting for confirmations"), PartnershipStatus.ACTIVE: N_("active"),
@@ -50,6 +52,7 @@ RESPONSIBILITIES_MAX = 1500
 PARTIES_MAX = 12
 F_STATE, F_PARTNERS, F_KIND = "state", "partners", "kind"
 F_TARGETS, F_COMMITMENTS, F_OWNERSHIP, F_RHYTHM = "targets", "commitments", "ownership", "rhythm"
+F_NEEDS = "needs"  # the affected State's needs it serves: a multi-select
 F_TELL_ISU = "tell_isu"  # a checkbox: the ISU hears when a target is missed
 RESPONSIBILITIES = "responsibilities."  # + the party's key (KH, org-12): one input each
 ORGANISATION = "org-"  # an organisation's party key: org-12
@@ -96,6 +99,24 @@ class Parties:
                 or not (source is None or (isinstance(source, str) and _SOURCE.match(source)))):
             raise payloads.OutOfDate(payloads.STALE_FORM)
         return cls(state, tuple(partners), Kind(kind), tuple(needs), source)
+
+
+def needs_to_serve(session: Session, state_code: str, reader: Person) -> list[Need]:
+    """The affected State's current needs that the one forming the partnership may see, newest first (a
+    select holds 100): a partner never learns of a need its State kept to the ISU."""
+    viewer = Viewer.of(reader)
+    return [n for n in entries_of_state(session, Need, state_code) if n.status in CURRENT and viewer.can_view(n)][:100]
+
+
+def chosen_needs(values: Mapping[str, Any], default: tuple[int, ...]) -> tuple[int, ...]:
+    """The needs ticked in the form, or, where it showed none to tick, those it came with (a match's)."""
+    if F_NEEDS not in values:
+        return default
+    chosen = values.get(F_NEEDS) or []
+    if not isinstance(chosen, list) or len(chosen) > NEEDS_MAX or not all(
+            isinstance(v, str) and v.isdigit() and len(v) <= 9 for v in chosen):
+        raise FieldErrors({F_NEEDS: (N_("Choose the needs from the list."), {})})
+    return tuple(dict.fromkeys(int(v) for v in chosen))
 
 
 def party_key(person: Person | None) -> str | None:

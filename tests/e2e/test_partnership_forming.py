@@ -9,7 +9,7 @@ from bot.partnerships.blocks import COMPLETE, CONFIRM, FORM_FROM_MATCH, PARTIES_
 from bot.partnerships.terms import Kind
 from bot.platform.blocks import ACCEPT_MATCH
 from storage import audit
-from storage.models import Match, Partnership, PartnershipStatus
+from storage.models import Match, Need, Partnership, PartnershipStatus
 from storage.taxonomy import EntryStatus
 from tests.e2e.flows import (
     block_action,
@@ -286,3 +286,34 @@ def test_a_meetings_commitments_become_each_partys_responsibilities_in_the_form(
     with bot.session() as session:
         [refused] = audit.entries(session, action="partnership.refused")
         assert refused.subject == f"meeting:{meeting_id}"
+
+
+# ------------------------------------------------------------------------------ the needs it serves
+
+def test_the_form_offers_the_states_needs_it_may_serve_and_only_those_the_proposer_may_see(bot):
+    delegate(bot, KH, "KH")
+    organisation_id = organisation_member(bot, MAG, "Mines Advisory Group")
+    post_entry(bot, KH, "need", need_values(title="Survey in Battambang", visibility="public"))
+    post_entry(bot, KH, "need", need_values(title="Kept to the ISU", visibility="isu"))
+    with bot.session() as session:
+        public, kept = [n.id for n in session.query(Need).order_by(Need.id)]
+    step1 = {"state": "KH", "partners": [f"org-{organisation_id}"], "kind": "bilateral"}
+
+    # The organisation's person proposing sees the public need only.
+    second = submit(bot, MAG, PARTIES_FORM, step1, STEP1, {}).json()["view"]
+    [needs] = [b for b in second["blocks"] if b.get("block_id") == "needs"]
+    assert [o["value"] for o in needs["element"]["options"]] == [str(public)]
+    # Cambodia's own delegate sees both, and the partnership serves what is ticked.
+    second = submit(bot, KH, PARTIES_FORM, step1, STEP1, {}).json()["view"]
+    [needs] = [b for b in second["blocks"] if b.get("block_id") == "needs"]
+    assert {o["value"] for o in needs["element"]["options"]} == {str(public), str(kept)}
+    values = {"responsibilities.KH": "Releases.", f"responsibilities.org-{organisation_id}": "Surveys.",
+              "targets": "120 | hectares released | 2028-06-30", "rhythm": "3", "needs": [str(kept)]}
+    types = {**STEP2, "needs": "multi_static_select"}
+    errors = submit(bot, KH, TERMS_FORM, {**values, "needs": ["12; drop"]}, types,
+                    json.loads(second["private_metadata"])).json()["errors"]
+    assert errors["needs"] == "Choose the needs from the list."
+    submit(bot, KH, TERMS_FORM, values, types, json.loads(second["private_metadata"]))
+    with bot.session() as session:
+        [partnership] = session.query(Partnership).all()
+        assert [n.id for n in partnership.needs] == [kept]
