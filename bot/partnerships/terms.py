@@ -172,6 +172,22 @@ def _breakdown(form: FormReader, name: str, number: int, text: str, figure: Deci
     return counts
 
 
+def _money(form: FormReader, name: str, number: int, text: str, *, today: date) -> tuple[Decimal, str] | None:
+    """`250000 EUR` on line `number`: an amount above zero and a currency in use, or the problem named."""
+    money = _MONEY.match(text)
+    amount = parse_figure(money[1]) if money else None
+    if money is None or amount is None or amount <= 0 or amount > AMOUNT_MAX:
+        form.errors[name] = (N_("Line {number}: the amount must be a number above zero followed by its "
+                                "currency, such as 250000 EUR."), {"number": number})
+        return None
+    currency = money[2].upper()
+    if currency not in currencies_in_use(today):
+        form.errors[name] = (N_("Line {number}: {currency} is not a currency in use; write its ISO code, "
+                                "such as EUR, USD, CHF or XOF."), {"number": number, "currency": currency})
+        return None
+    return amount, currency
+
+
 def read_commitments(form: FormReader, name: str, *, today: date) -> list[Commitment]:
     """One commitment a line: `partner | 250000 EUR | 2027` (financial, for a year) or `partner | in kind |
     what is given`; the first line that is not right is named."""
@@ -189,17 +205,10 @@ def read_commitments(form: FormReader, name: str, *, today: date) -> list[Commit
                 break
             commitments.append(Commitment(partner=parts[0], in_kind=parts[2]))
             continue
-        money = _MONEY.match(parts[1])
-        amount = parse_figure(money[1]) if money else None
-        if amount is None or amount <= 0 or amount > AMOUNT_MAX:
-            form.errors[name] = (N_("Line {number}: the amount must be a number above zero followed by its "
-                                    "currency, such as 250000 EUR."), {"number": number})
+        money = _money(form, name, number, parts[1], today=today)
+        if money is None:
             break
-        currency = money[2].upper()  # type: ignore[index]
-        if currency not in currencies_in_use(today):
-            form.errors[name] = (N_("Line {number}: {currency} is not a currency in use; write its ISO code, "
-                                    "such as EUR, USD, CHF or XOF."), {"number": number, "currency": currency})
-            break
+        amount, currency = money
         if not _YEAR.fullmatch(parts[2]) or not today.year - 1 <= int(parts[2]) <= today.year + 15:
             form.errors[name] = (N_("Line {number}: give the year of the commitment, from {first} to {last}."),
                                  {"number": number, "first": today.year - 1, "last": today.year + 15})
@@ -221,17 +230,10 @@ def read_disbursed(form: FormReader, name: str, *, first_year: int, today: date)
             form.errors[name] = (N_("Line {number}: give the year of the disbursement, from {first} to {last}."),
                                  {"number": number, "first": first_year, "last": today.year})
             break
-        money = _MONEY.match(parts[1])
-        amount = parse_figure(money[1]) if money else None
-        if amount is None or amount <= 0 or amount > AMOUNT_MAX:
-            form.errors[name] = (N_("Line {number}: the amount must be a number above zero followed by its "
-                                    "currency, such as 250000 EUR."), {"number": number})
+        money = _money(form, name, number, parts[1], today=today)
+        if money is None:
             break
-        currency = money[2].upper()  # type: ignore[index]
-        if currency not in currencies_in_use(today):
-            form.errors[name] = (N_("Line {number}: {currency} is not a currency in use; write its ISO code, "
-                                    "such as EUR, USD, CHF or XOF."), {"number": number, "currency": currency})
-            break
+        amount, currency = money
         year = disbursed.setdefault(int(parts[0]), {})
         if currency in year:  # two lines for one year and currency: a slip, not a sum to guess
             form.errors[name] = (N_("Line {number}: {year} in {currency} is on an earlier line already."),
