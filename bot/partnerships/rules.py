@@ -308,18 +308,16 @@ def confirm(session: Session, actor: Person, partnership_id: int, *, version: in
 
 def changeable(session: Session, actor: Person, partnership_id: int, *, version: int) -> Partnership:
     """A partnership the actor may propose a change of: a party's, not ended, as they read it."""
-    partnership = get_partnership(session, partnership_id)
-    if partnership is None:
-        raise _not_found(partnership_id)
-    if party_of(actor, partnership) is None:
-        raise NotAuthorised(
-            N_("Only the delegates of a party to this partnership can answer for it. Nothing was changed."),
-            refusal=Refusal(actor.slack_user_id, "partnership.refused", f"partnership:{partnership_id}", "change"))
+    partnership = _party_to(session, actor, partnership_id, action="change", lock=False)
+    _may_change(partnership, version)
+    return partnership
+
+
+def _may_change(partnership: Partnership, version: int) -> None:
     if partnership.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE):
         raise Conflict(N_("This partnership has ended: its terms can no longer change."))
     if version != partnership.version:
         raise Conflict(N_("The terms changed since you read them: read the new terms, then propose your change."))
-    return partnership
 
 
 def read_change_metadata(data: dict) -> tuple[int, int, tuple[str, ...]]:
@@ -337,10 +335,7 @@ def propose_change(session: Session, actor: Person, partnership_id: int, terms: 
     """New terms (and responsibilities): a new version, confirmed by the actor's side only; it goes back to
     every other party."""
     partnership = _party_to(session, actor, partnership_id, action="change")
-    if partnership.status not in (PartnershipStatus.PROPOSED, PartnershipStatus.ACTIVE):
-        raise Conflict(N_("This partnership has ended: its terms can no longer change."))
-    if version != partnership.version:
-        raise Conflict(N_("The terms changed since you read them: read the new terms, then propose your change."))
+    _may_change(partnership, version)
     if responsibilities is not None and set(responsibilities) != {p.key for p in partnership.parties}:
         raise payloads.OutOfDate(payloads.STALE_FORM)
     before = snapshot(partnership)
@@ -445,8 +440,9 @@ def _not_found(number: int) -> NotFound:
                     number=number)
 
 
-def _party_to(session: Session, actor: Person, partnership_id: int, *, action: str) -> Partnership:
-    partnership = locked_partnership(session, partnership_id)
+def _party_to(session: Session, actor: Person, partnership_id: int, *, action: str, lock: bool = True) -> Partnership:
+    """The partnership, if the actor speaks for one of its parties (locked, to change it); else refused."""
+    partnership = (locked_partnership if lock else get_partnership)(session, partnership_id)
     if partnership is None:
         raise _not_found(partnership_id)
     if party_of(actor, partnership) is None:
