@@ -10,8 +10,6 @@ export: public and States Parties see none, the ISU sees all.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +23,7 @@ from bot.i18n import Translator, country_name
 from bot.partnerships.blocks import party_name
 from bot.partnerships.progress import progress
 from bot.partnerships.rules import can_see, oversees
-from bot.platform.export import neutralise
+from bot.platform.export import csv_text, neutralise
 from bot.platform.rules import Viewer
 from storage.models import Partnership, Person
 from storage.partnerships import answers_of, partnerships_of
@@ -115,12 +113,7 @@ def render(records: list[dict[str, Any]], *, fmt: str, reader: Reader, now: date
         document = {"exported_at": now.isoformat(), "reader": reader.name, "partnerships": records}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
-        for record in records:
-            writer.writerow([_cell(column, record[column]) for column in COLUMNS])
-        return buffer.getvalue()
+        return csv_text(COLUMNS, records, _cell)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -96,12 +97,7 @@ def render(records: list[dict[str, Any]], *, fmt: str, visibility: Visibility, n
         }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)  # RFC 4180: CRLF line ends, quotes where needed
-        writer.writerow(COLUMNS)
-        for record in records:
-            writer.writerow([_cell(column, record[column]) for column in COLUMNS])
-        return buffer.getvalue()
+        return csv_text(COLUMNS, records, _cell)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -113,6 +109,16 @@ def _cell(column: str, value: Any) -> str:
     elif value is None:
         value = ""
     return neutralise(str(value))
+
+
+def csv_text(columns: Sequence[str], records: list[dict[str, Any]], cell: Callable[[str, Any], str]) -> str:
+    """Records as CSV (RFC 4180: CRLF line ends, quotes where needed), each value made a cell by `cell`."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([cell(column, record[column]) for column in columns])
+    return buffer.getvalue()
 
 
 def neutralise(cell: str) -> str:
