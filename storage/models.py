@@ -531,6 +531,8 @@ partnership_needs = Table(
     Base.metadata,
     Column("partnership_id", ForeignKey("partnerships.id"), primary_key=True),
     Column("need_id", ForeignKey("needs.id"), primary_key=True),
+    # "Has this need found a partner?" asks by need: without it, each need scanned every partnership's.
+    Index("ix_partnership_needs_need", "need_id"),
 )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from storage.models import (
     CheckInAnswer,
@@ -77,8 +77,8 @@ def contact_of(session: Session, party: PartnershipParty) -> Person | None:
     return contact_of_organisation(session, party.organisation_id) if party.organisation_id else None
 
 
-def partnerships_of(session: Session, *, state_code: str | None = None,
-                    organisation_id: int | None = None, everyone: bool = False) -> list[Partnership]:
+def partnerships_of(session: Session, *, state_code: str | None = None, organisation_id: int | None = None,
+                    everyone: bool = False, limit: int | None = None) -> list[Partnership]:
     """Those a State or an organisation is a party to (all of them with `everyone`: ISU staff and the
     Committee), newest first."""
     query = select(Partnership).order_by(Partnership.created_at.desc(), Partnership.id.desc())
@@ -88,7 +88,36 @@ def partnerships_of(session: Session, *, state_code: str | None = None,
         party = (PartnershipParty.state_code == state_code if state_code is not None
                  else PartnershipParty.organisation_id == organisation_id)
         query = query.where(Partnership.id.in_(select(PartnershipParty.partnership_id).where(party)))
+    return list(session.scalars(query.limit(limit) if limit is not None else query))
+
+
+def status_counts(session: Session) -> dict[PartnershipStatus, int]:
+    """How many partnerships stand at each status."""
+    query = select(Partnership.status, func.count()).group_by(Partnership.status)
+    return {PartnershipStatus(status): count for status, count in session.execute(query)}
+
+
+def active_terms(session: Session) -> list[Partnership]:
+    """Every active partnership, its parties and needs left unread: enough to read how it goes
+    from its parties' last answers, for the whole picture those who oversee them see."""
+    query = (select(Partnership).where(Partnership.status == PartnershipStatus.ACTIVE)
+             .options(lazyload(Partnership.parties), lazyload(Partnership.needs)).order_by(Partnership.id))
     return list(session.scalars(query))
+
+
+def latest_answers_of(session: Session, partnership_ids: list[int]) -> dict[int, list[CheckInAnswer]]:
+    """Each party's last check-in answer, by partnership: all a partnership's progress reads (progress.py)."""
+    found: dict[int, list[CheckInAnswer]] = {pid: [] for pid in partnership_ids}
+    if not partnership_ids:
+        return found
+    last = (select(CheckInAnswer.party_id, func.max(CheckInAnswer.due).label("due"))
+            .where(CheckInAnswer.partnership_id.in_(partnership_ids)).group_by(CheckInAnswer.party_id).subquery())
+    query = (select(CheckInAnswer)
+             .join(last, and_(CheckInAnswer.party_id == last.c.party_id, CheckInAnswer.due == last.c.due))
+             .options(lazyload(CheckInAnswer.party)))
+    for answer in session.scalars(query):
+        found[answer.partnership_id].append(answer)
+    return found
 
 
 def answers_of(session: Session, partnership_ids: list[int]) -> dict[int, list[CheckInAnswer]]:

@@ -24,7 +24,7 @@ from bot.platform.rules import Viewer
 from bot.registration.people import is_isu
 from bot.text import Mrkdwn, StateCode
 from storage.models import Partnership, PartnershipStatus, Person
-from storage.partnerships import answers_of, partnerships_of
+from storage.partnerships import active_terms, latest_answers_of, partnerships_of, status_counts
 
 SHOWN = 10  # partnerships on the Home; `/partnership list` has them all
 NEEDS_SHOWN = 5
@@ -44,15 +44,18 @@ class HomeFigures:
 
 
 def figures(session: Session, person: Person, *, now: datetime) -> HomeFigures:
-    own = partnerships_of(session, state_code=person.state_code, organisation_id=person.organisation_id)[:SHOWN]
-    every = partnerships_of(session, everyone=True) if oversees(person) else []
-    wanted = {p.id: p for p in own} | {p.id: p for p in every if p.status == PartnershipStatus.ACTIVE}
-    answers = answers_of(session, sorted(wanted))
+    own = partnerships_of(session, state_code=person.state_code, organisation_id=person.organisation_id,
+                          limit=SHOWN)
+    # The whole picture reads every active partnership's terms and its parties' last answers only: with
+    # thousands, loading each with its parties, needs and every answer took seconds.
+    active = active_terms(session) if oversees(person) else []
+    wanted = {p.id: p for p in active} | {p.id: p for p in own}
+    answers = latest_answers_of(session, sorted(wanted))
     readings = {pid: progress(p, answers[pid], today=now.date()) for pid, p in wanted.items()}
     overview = None
     if oversees(person):
-        counts: Counter[str] = Counter(p.status.value for p in every)
-        counts["at_risk"] = sum(readings[p.id].at_risk for p in every if p.id in readings)
+        counts: Counter[str] = Counter({status.value: n for status, n in status_counts(session).items()})
+        counts["at_risk"] = sum(readings[p.id].at_risk for p in active)
         overview = Overview(counts, unpartnered(session, now=now, viewer=Viewer.of(person),
                                                 consent_needed=not is_isu(person), limit=NEEDS_SHOWN))
     return HomeFigures([(p, readings[p.id]) for p in own], overview, now.date())
