@@ -305,6 +305,13 @@ def stale_entries(session: Session, model: type[Entry], *, confirmed_before: dat
     return list(session.scalars(query))
 
 
+def stale_organisation_offers(session: Session, *, confirmed_before: datetime) -> list[Offer]:
+    """Current offers of organisations nobody confirmed since `confirmed_before`."""
+    query = (select(Offer).where(Offer.status.in_(CURRENT), Offer.confirmed_at < confirmed_before,
+                                 Offer.organisation_id.is_not(None)).order_by(Offer.organisation_id, Offer.id))
+    return list(session.scalars(query))
+
+
 def exportable(session: Session, model: type[Entry], visibilities: Collection[Visibility]) -> list[Entry]:
     query = (
         select(model)

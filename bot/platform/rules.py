@@ -415,6 +415,11 @@ def stale_entries(session: Session, now: datetime, states: set[str]) -> list[Ent
             for entry in queries.stale_entries(session, model, confirmed_before=now - STALE_AFTER, states=states)]
 
 
+def stale_organisation_offers(session: Session, now: datetime) -> list[Offer]:
+    """Every current offer of an organisation nobody confirmed for six months."""
+    return queries.stale_organisation_offers(session, confirmed_before=now - STALE_AFTER)
+
+
 def state_entries(session: Session, state_code: str) -> list[Entry]:
     return [*queries.entries_of_state(session, Need, state_code), *queries.entries_of_state(session, Offer, state_code)]
 

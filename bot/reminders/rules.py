@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.calendar import Occurrence, article7_deadline, upcoming
-from bot.platform.rules import STALE_AFTER, side_of, stale_entries
+from bot.platform.rules import STALE_AFTER, side_of, stale_entries, stale_organisation_offers
 from bot.registration.rules import states_parties_on
 from bot.settings import ReminderSettings
 from storage.article7 import received_states
 from storage.ledger import delivery_key
 from storage.models import EventKind, Person
-from storage.people import focal_point_of, states_with_a_focal_point
+from storage.people import contact_of_organisation, focal_point_of, states_with_a_focal_point
 
 ARTICLE7, PLATFORM, STALE = "article7", "platform", "stale"
 # The meetings before which the States are asked to bring the Platform up to date.
@@ -118,11 +118,12 @@ class StaleReminder:
     """A nudge about one entry nobody confirmed for six months: Still current, Edit or Withdraw. Each
     confirmation starts a new series, since the key names the day the entry was last confirmed."""
 
-    state_code: str
+    state_code: str | None
     side: str
     entry_id: int
     confirmed_on: date
     period: int  # the nudge's number in the series: one every 30 days
+    organisation_id: int | None = None  # an organisation's offer: its first person hears, as no State's is
     rule = STALE
     grace = STALE_EVERY - timedelta(days=1)  # any day of its period will do: it is a nudge, not a deadline
 
@@ -132,22 +133,28 @@ class StaleReminder:
 
     @property
     def key(self) -> str:
-        return delivery_key(STALE, self.state_code, f"{self.side}-{self.entry_id}-{self.confirmed_on.isoformat()}",
+        owner = self.state_code or f"org-{self.organisation_id}"
+        return delivery_key(STALE, owner, f"{self.side}-{self.entry_id}-{self.confirmed_on.isoformat()}",
                             f"{self.period}")
 
 
 def stale_due(session: Session, now: datetime) -> list[StaleReminder]:
-    """This period's nudge for every stale entry of a State with a focal point."""
+    """This period's nudge for every stale entry of a State with a focal point, and of an organisation."""
     due = []
-    for entry in stale_entries(session, now, states_with_a_focal_point(session)):
+    for entry in [*stale_entries(session, now, states_with_a_focal_point(session)),
+                  *stale_organisation_offers(session, now)]:
         confirmed_on = entry.confirmed_at.date()
         period = (now.date() - (confirmed_on + STALE_AFTER)).days // STALE_EVERY.days
-        due.append(StaleReminder(entry.state_code, side_of(entry), entry.id, confirmed_on, max(0, period)))
+        due.append(StaleReminder(entry.state_code, side_of(entry), entry.id, confirmed_on, max(0, period),
+                                 organisation_id=getattr(entry, "organisation_id", None)))
     return due
 
 
 def recipient_of(session: Session, reminder) -> Person | None:
-    """Who hears it: the State's focal point now (not when the reminder was first claimed)."""
+    """Who hears it: the State's focal point now (not when the reminder was first claimed); for an
+    organisation's offer, the first of its people."""
+    if getattr(reminder, "organisation_id", None) is not None:
+        return contact_of_organisation(session, reminder.organisation_id)
     return focal_point_of(session, reminder.state_code)
 
 

@@ -87,3 +87,23 @@ def test_without_the_pace_slack_refuses_some_and_the_retries_still_send_each_nud
     assert tick(bot)[Outcome.SENT] == 2
     assert len(bot.fake.ratelimited()) == 1  # the second, refused, then sent after Retry-After
     assert len(nudges(bot)) == 2
+
+
+def test_an_organisations_stale_offer_is_nudged_to_its_people_once_a_month(bot):
+    from tests.e2e.flows import offer_values, organisation_member
+
+    organisation_member(bot, "UORGMAG1", "Mines Advisory Group", locale="fr-FR")
+    bot.clock.current = datetime(2026, 5, 4, 9, tzinfo=UTC)
+    post_entry(bot, "UORGMAG1", "offer", offer_values())
+    bot.clock.current = datetime(2026, 11, 9, 10, tzinfo=UTC)  # a Monday, six months and a week later
+    assert tick(bot)[Outcome.SENT] == 1
+    assert tick(bot)[Outcome.SENT] == 0  # once
+    [nudge] = [m for m in bot.fake.delivered(bot.fake.dm_channel_id("UORGMAG1"))
+               if (m.get("metadata") or {}).get("event_type") == EVENT_TYPE]
+    assert nudge["metadata"]["event_payload"]["key"].startswith("stale|org-")
+    assert "six mois" in nudge["text"]  # in their language
+    [confirm] = [e for b in nudge["blocks"] if b["type"] == "actions" for e in b["elements"]
+                 if e["action_id"] == CONFIRM]
+    button(bot, "UORGMAG1", CONFIRM, confirm["value"])  # their own offer: still current, the series ends
+    bot.clock.current = datetime(2026, 12, 14, 10, tzinfo=UTC)
+    assert sum(tick(bot).values()) == 0
