@@ -1,6 +1,7 @@
-"""`/partnership new`: the partnership's form, in two steps (who, then what each will do and the terms);
-`/partnership list` and `/partnership show N`; the **Confirm** button, by which a party's delegate
-confirms the terms it read, for its own State; and a check-in's **Answer** button and form."""
+"""`/partnership new`: the partnership's form, in two steps (who, then what each will do and the terms), and
+**Form a partnership** on an accepted match or a meeting's commitments, which opens the second step filled in;
+`/partnership list` and `/partnership show N` (with **Completed** for the affected State); **Confirm** and
+**Propose a change**, by which a party answers for itself only; and a check-in's **Answer** button and form."""
 
 from __future__ import annotations
 
