@@ -29,7 +29,7 @@ from slack_sdk.models.views import View
 from bot import payloads
 from bot.blocks import section, state_options
 from bot.errors import N_
-from bot.i18n import LANGUAGES, Translator, country_name, fold
+from bot.i18n import Translator
 from bot.partnerships.answers import COMMENT_MAX, F_COMMENT, F_DISBURSED, F_RATING, FIGURE, CheckInRef
 from bot.partnerships.check_ins import ISU, CheckIn, MissedTarget
 from bot.partnerships.progress import Progress, progress
@@ -309,11 +309,9 @@ def form_from_meeting_button(tr: Translator, meeting_id: int) -> ButtonElement:
 
 def meeting_initial(tr: Translator, draft: Draft) -> dict[str, str]:
     """Each party's responsibilities from the commitments it made at the meeting."""
-    keys = [draft.parties.state_code, *draft.parties.partners]
-    names = {key: {fold(country_name(key, language)) for language in LANGUAGES} for key in keys}
     return {RESPONSIBILITIES + key: "\n".join(tr._("{who}: {what} (by {date})", who=c["who"], what=c["what"],
                                                     date=date.fromisoformat(c["by"])) for c in made)
-            for key, made in commitments_by_party(draft, names).items() if made}
+            for key, made in commitments_by_party(draft).items() if made}
 
 
 def match_initial(tr: Translator, draft: Draft, names: Mapping[str, str]) -> dict[str, str]:
@@ -343,14 +341,13 @@ def proposed_text(tr: Translator, partnership: Partnership, unreached: list[Part
 
 # ------------------------------------------------------------------------------------- show and list
 
-STATUSES = STATUS_WORDS
 
 
 def status_line(tr: Translator, partnership: Partnership) -> Mrkdwn:
     if partnership.status == PartnershipStatus.PROPOSED:
         waiting = party_names(tr, still_to_confirm(partnership))
         return tr.mrkdwn("*Status:* waiting for confirmations from {states}", states=waiting)
-    return tr.mrkdwn("*Status:* {status}", status=tr._(STATUSES[partnership.status]))
+    return tr.mrkdwn("*Status:* {status}", status=tr._(STATUS_WORDS[partnership.status]))
 
 
 def partnership_view(tr: Translator, partnership: Partnership, answers: Sequence[CheckInAnswer] | None = None, *,
@@ -430,7 +427,7 @@ def list_message(tr: Translator, partnerships: list[Partnership]) -> tuple[str, 
         text = tr.mrkdwn("No partnership yet. Type `/partnership new` to propose one.")
         return text, [section(text)]
     lines = [tr.mrkdwn("• #{number} for {state} ({kind}): {status}", number=p.id, state=StateCode(p.state_code),
-                       kind=tr._(KINDS[Kind(p.kind)]), status=tr._(STATUSES[p.status])) for p in partnerships[:30]]
+                       kind=tr._(KINDS[Kind(p.kind)]), status=tr._(STATUS_WORDS[p.status])) for p in partnerships[:30]]
     text = tr.mrkdwn("Partnerships ({count}). Type `/partnership show 12` to read one.", count=len(partnerships))
     return text, [section(text), section(Mrkdwn("\n".join(lines)))]
 

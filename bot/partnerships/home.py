@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import section
 from bot.i18n import Translator
-from bot.partnerships.blocks import KINDS, STATUSES, progress_blocks
+from bot.partnerships.blocks import KINDS, progress_blocks
 from bot.partnerships.progress import Progress, progress
 from bot.partnerships.report import Unpartnered, unpartnered
-from bot.partnerships.rules import oversees
+from bot.partnerships.rules import STATUS_WORDS, oversees
 from bot.partnerships.terms import Kind
 from bot.platform.fields import AREAS
 from bot.platform.rules import Viewer
@@ -69,7 +69,7 @@ def home_partnerships(tr: Translator, shown: HomeFigures) -> list[Block]:
             blocks.append(section(tr.mrkdwn("*#{number}* for {state} ({kind}): {status}", number=partnership.id,
                                             state=StateCode(partnership.state_code),
                                             kind=tr._(KINDS[Kind(partnership.kind)]),
-                                            status=tr._(STATUSES[partnership.status]))))
+                                            status=tr._(STATUS_WORDS[partnership.status]))))
             if partnership.status == PartnershipStatus.ACTIVE:  # as `/partnership show` shows it
                 blocks += progress_blocks(tr, partnership, reading, today=shown.today)
     if shown.overview is not None:

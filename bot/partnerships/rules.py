@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import payloads
 from bot.errors import N_, Conflict, FieldErrors, NotAuthorised, NotFound, PfpError, Refusal
 from bot.forms import FormReader
-from bot.i18n import fold
+from bot.i18n import LANGUAGES, country_name, fold
 from bot.partnerships.terms import Kind, Ownership, Rhythm, Terms, read_commitments, read_targets
 from bot.platform.rules import CURRENT, Viewer, change_status
 from bot.registration.people import is_isu
@@ -236,11 +236,12 @@ def draft_from_meeting(session: Session, actor: Person, meeting_id: int) -> Draf
                  meeting=meeting)
 
 
-def commitments_by_party(draft: Draft, names_of: Mapping[str, set[str]]) -> dict[str, list[dict[str, str]]]:
+def commitments_by_party(draft: Draft) -> dict[str, list[dict[str, str]]]:
     """A meeting's commitments by the party that made them (`who` read as one of the party's names, in any
     of the bot's languages); those of nobody recognised go with the affected State's, to be sorted out."""
     assert draft.meeting is not None
     keys = [draft.parties.state_code, *draft.parties.partners]
+    names_of = {key: {fold(country_name(key, language)) for language in LANGUAGES} for key in keys}
     found: dict[str, list[dict[str, str]]] = {key: [] for key in keys}
     for commitment in draft.meeting.outcomes["commitments"]:
         who = fold(commitment["who"])
